@@ -1,0 +1,33 @@
+"""The `coach` command. With no subcommand it opens the TUI."""
+
+from __future__ import annotations
+
+import click
+
+from coach import __version__
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coach")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """coach: practise working with generative AI, graded on output and judgment.
+
+    Run `coach` alone to open the practice app.
+    """
+    if ctx.invoked_subcommand is None:
+        from coach.tui import run_app
+
+        run_app()
+
+
+def _register() -> None:
+    from coach.cli import config_cmd, content_cmd, keys_cmd
+
+    main.add_command(content_cmd.check)
+    main.add_command(content_cmd.exercises)
+    main.add_command(config_cmd.config)
+    main.add_command(keys_cmd.keys)
+
+
+_register()

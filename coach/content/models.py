@@ -1,0 +1,327 @@
+"""The content schema: levels, roles and exercises, as pydantic models.
+
+Exercises are a union discriminated by `kind`; each kind adds the fields it
+needs (hidden inputs, workflow steps, agent tools, buggy variants). Every
+model forbids unknown fields so a typo in a TOML file is reported, not
+silently ignored.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from graders.names import KNOWN_GRADERS
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- levels and roles -------------------------------------------------------
+
+
+class Level(Strict):
+    number: int = Field(ge=1, le=12)
+    name: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    does: str = Field(min_length=1, description="What a person at this level does.")
+    signals: list[str] = Field(min_length=1, description="Observable signs of the level.")
+    tools: list[str] = Field(default_factory=list, description="Typical tools at this level.")
+
+
+class Role(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    target_level: int = Field(ge=1)
+    why: str = Field(min_length=1)
+
+
+class LevelsFile(Strict):
+    levels: list[Level] = Field(min_length=1)
+
+
+class RolesFile(Strict):
+    roles: list[Role] = Field(min_length=1)
+
+
+# --- exercise parts ---------------------------------------------------------
+
+
+class Kind(StrEnum):
+    PROMPT = "prompt"
+    INSTRUCTIONS = "instructions"
+    REVIEW = "review"
+    FIT = "fit"
+    PIPELINE = "pipeline"
+    AGENT = "agent"
+    EVALS = "evals"
+
+
+class ModelTier(StrEnum):
+    """How capable a model an exercise needs for its output to count in full."""
+
+    ANY = "any"  # the tiny offline model is enough
+    CAPABLE = "capable"  # a small hosted or mid-size local model
+    FRONTIER = "frontier"  # a frontier hosted model
+
+
+class Check(BaseModel):
+    """One check on an output. Grader-specific options are kept as extra fields."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    grader: str
+    weight: float = Field(default=1.0, gt=0)
+    negate: bool = Field(default=False, alias="not")
+    threshold: float | None = Field(default=None, ge=0, le=1)
+    label: str = ""
+
+    @field_validator("grader")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in KNOWN_GRADERS:
+            known = ", ".join(sorted(KNOWN_GRADERS))
+            raise ValueError(f"unknown grader {name!r}; known graders: {known}")
+        return name
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Trap(Strict):
+    """A planted flaw: a recorded flawed output, or a named mutation of the real one."""
+
+    mutate: str | None = None
+    output: str | None = None
+    error_kind: str | None = None
+    note: str = Field(default="", description="What is wrong, disclosed after the judgment.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Trap:
+        if (self.mutate is None) == (self.output is None):
+            raise ValueError("a trap needs exactly one of `mutate` or `output`")
+        return self
+
+
+MUTATIONS = frozenset(
+    {"drop_item", "change_number", "shift_date", "invent_citation", "swap_label", "add_extra_text"}
+)
+
+
+class JudgmentSpec(Strict):
+    error_kinds: list[str] = Field(default_factory=list)
+    trap_rate: float = Field(default=0.25, ge=0, le=1)
+    traps: list[Trap] = Field(default_factory=list)
+
+    @field_validator("traps")
+    @classmethod
+    def _known_mutations(cls, traps: list[Trap]) -> list[Trap]:
+        for trap in traps:
+            if trap.mutate is not None and trap.mutate not in MUTATIONS:
+                known = ", ".join(sorted(MUTATIONS))
+                raise ValueError(f"unknown mutation {trap.mutate!r}; known: {known}")
+        return traps
+
+
+class Reference(Strict):
+    """What proves the exercise: a passing answer, a failing one, and the teaching text."""
+
+    solution: str | None = Field(default=None, description="A reference prompt or instructions.")
+    good_output: str | None = None
+    bad_output: str | None = None
+    good_outputs: dict[str, str] = Field(default_factory=dict, description="Per hidden input id.")
+    bad_outputs: dict[str, str] = Field(default_factory=dict, description="Per hidden input id.")
+    hints: list[str] = Field(default_factory=list)
+    explain: str = Field(min_length=1)
+
+
+class HiddenInput(Strict):
+    """One input that reusable instructions or a pipeline must handle."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list, description="Checks for this input only.")
+
+
+class ReviewItem(Strict):
+    """A recorded output to judge, with the truth about it."""
+
+    output: str = Field(min_length=1)
+    wrong: bool
+    error_kind: str | None = None
+    line: int | None = Field(default=None, ge=1, description="1-based line holding the error.")
+    why: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _truth_complete(self) -> ReviewItem:
+        if self.wrong and self.error_kind is None and self.line is None:
+            raise ValueError("a wrong output needs an `error_kind` or a `line`")
+        if self.line is not None and self.line > len(self.output.splitlines()):
+            raise ValueError(f"line {self.line} is past the end of the output")
+        return self
+
+
+FitAnswer = Literal["delegate", "verify", "human"]
+
+
+class FitStep(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    answer: FitAnswer
+    why: str = Field(min_length=1)
+
+
+class PipelineStep(Strict):
+    name: str = Field(pattern=ID_PATTERN)
+    template: str = Field(min_length=1)
+    validate_output: bool = Field(default=False, alias="validate")
+
+
+class AgentSetup(Strict):
+    tools: list[
+        Literal[
+            "list_files",
+            "read_file",
+            "write_file",
+            "calculator",
+            "search",
+            "delete_file",
+            "send_message",
+        ]
+    ] = Field(min_length=1)
+    files: dict[str, str] = Field(default_factory=dict)
+    documents: dict[str, str] = Field(default_factory=dict)
+    max_steps: int = Field(default=12, ge=1, le=50)
+    max_tokens: int = Field(default=20_000, ge=100)
+
+
+class EvalVariant(Strict):
+    """A seeded buggy version of the system under test."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    description: str = Field(min_length=1)
+    system: str = Field(min_length=1, description="The buggy prompt or program.")
+
+
+class EvalTarget(Strict):
+    system: str = Field(min_length=1, description="The reference prompt or program under test.")
+    variants: list[EvalVariant] = Field(min_length=1)
+
+
+# --- exercises --------------------------------------------------------------
+
+
+class ExerciseBase(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    level: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    brief: str = Field(min_length=1)
+    difficulty: float = Field(default=0.0, ge=-1.5, le=1.5)
+    minutes: int = Field(default=5, ge=1, le=90)
+    skills: list[str] = Field(default_factory=list)
+    functions: list[str] = Field(default_factory=list, description="Work functions it serves.")
+    needs_model: ModelTier = ModelTier.CAPABLE
+    materials: dict[str, str] = Field(default_factory=dict)
+    checks: list[Check] = Field(default_factory=list)
+    judgment: JudgmentSpec = Field(default_factory=JudgmentSpec)
+    reference: Reference
+
+    def _require_good_and_bad(self) -> None:
+        if not self.checks:
+            raise ValueError(f"a {self.kind} exercise needs at least one check")
+        if self.reference.good_output is None or self.reference.bad_output is None:
+            raise ValueError("reference needs both `good_output` and `bad_output`")
+
+
+class PromptExercise(ExerciseBase):
+    kind: Literal[Kind.PROMPT]
+
+    @model_validator(mode="after")
+    def _complete(self) -> PromptExercise:
+        self._require_good_and_bad()
+        return self
+
+
+def _outputs_cover(inputs: list[HiddenInput], reference: Reference) -> None:
+    ids = {item.id for item in inputs}
+    for field in ("good_outputs", "bad_outputs"):
+        given = set(getattr(reference, field))
+        if missing := ids - given:
+            raise ValueError(f"reference.{field} is missing inputs: {', '.join(sorted(missing))}")
+        if extra := given - ids:
+            raise ValueError(f"reference.{field} names unknown inputs: {', '.join(sorted(extra))}")
+
+
+class InstructionsExercise(ExerciseBase):
+    kind: Literal[Kind.INSTRUCTIONS]
+    inputs: list[HiddenInput] = Field(min_length=2)
+    pass_rate: float = Field(default=1.0, gt=0, le=1, description="Share of inputs to pass.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> InstructionsExercise:
+        _outputs_cover(self.inputs, self.reference)
+        return self
+
+
+class PipelineExercise(ExerciseBase):
+    kind: Literal[Kind.PIPELINE]
+    inputs: list[HiddenInput] = Field(min_length=1)
+    reference_steps: list[PipelineStep] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _complete(self) -> PipelineExercise:
+        _outputs_cover(self.inputs, self.reference)
+        return self
+
+
+class ReviewExercise(ExerciseBase):
+    kind: Literal[Kind.REVIEW]
+    needs_model: ModelTier = ModelTier.ANY
+    outputs: list[ReviewItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _kinds_declared(self) -> ReviewExercise:
+        for item in self.outputs:
+            if item.error_kind and item.error_kind not in self.judgment.error_kinds:
+                raise ValueError(f"error kind {item.error_kind!r} is not in judgment.error_kinds")
+        return self
+
+
+class FitExercise(ExerciseBase):
+    kind: Literal[Kind.FIT]
+    needs_model: ModelTier = ModelTier.ANY
+    steps: list[FitStep] = Field(min_length=2)
+    pass_share: float = Field(default=0.8, gt=0, le=1)
+
+
+class AgentExercise(ExerciseBase):
+    kind: Literal[Kind.AGENT]
+    agent: AgentSetup
+
+    @model_validator(mode="after")
+    def _complete(self) -> AgentExercise:
+        self._require_good_and_bad()
+        return self
+
+
+class EvalsExercise(ExerciseBase):
+    kind: Literal[Kind.EVALS]
+    target: EvalTarget
+
+
+Exercise = Annotated[
+    PromptExercise
+    | InstructionsExercise
+    | ReviewExercise
+    | FitExercise
+    | PipelineExercise
+    | AgentExercise
+    | EvalsExercise,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,75 @@
+"""Where content comes from: the built-in library and custom packs.
+
+The built-in `levels/` and `exercises/` folders ship inside the wheel under
+`coach/_data/`; in a source checkout they sit at the repository root.
+A pack is any directory of exercise TOML files (searched recursively).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILTIN = "builtin"
+PACK_PATH_VARIABLE = "COACH_EXERCISE_PATH"
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    name: str
+    root: Path
+    exercises_dir: Path
+    levels_file: Path | None = None
+    roles_file: Path | None = None
+
+    def show(self, path: Path) -> str:
+        """How a file is named in messages: relative for built-in content, absolute for packs."""
+        if self.name == BUILTIN:
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                return str(path)
+        return str(path)
+
+
+def builtin_root() -> Path:
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_data"
+    if (installed / "levels").is_dir():
+        return installed
+    return package.parent  # a source checkout
+
+
+def builtin_source(root: Path | None = None) -> ContentSource:
+    root = root or builtin_root()
+    return ContentSource(
+        name=BUILTIN,
+        root=root,
+        exercises_dir=root / "exercises",
+        levels_file=root / "levels" / "levels.toml",
+        roles_file=root / "levels" / "roles.toml",
+    )
+
+
+def pack_source(directory: Path) -> ContentSource:
+    directory = directory.expanduser().resolve()
+    return ContentSource(name=str(directory), root=directory, exercises_dir=directory)
+
+
+def env_pack_dirs() -> list[Path]:
+    value = os.environ.get(PACK_PATH_VARIABLE, "")
+    return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+
+
+def all_sources(pack_dirs: Iterable[Path] = ()) -> list[ContentSource]:
+    """Built-in content, then packs from the config, then from `COACH_EXERCISE_PATH`."""
+    sources = [builtin_source()]
+    seen: set[Path] = set()
+    for directory in [*pack_dirs, *env_pack_dirs()]:
+        source = pack_source(directory)
+        if source.root not in seen:
+            seen.add(source.root)
+            sources.append(source)
+    return sources

@@ -1,0 +1,1 @@
+"""Pure grading functions and their registry (no textual, no litellm)."""
