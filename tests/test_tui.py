@@ -36,7 +36,7 @@ async def test_first_screen_lists_levels_with_exercise_counts() -> None:
 async def test_content_problems_are_shown_as_text(tmp_path: Path) -> None:
     pack = tmp_path / "pack"
     pack.mkdir()
-    (pack / "bad.toml").write_text('id = "[red]x"\n')
+    (pack / "bad.toml").write_text('id = "[red]x"\nkind = "prompt"\n')
     catalog = load_catalog([builtin_source(), pack_source(pack)])
     app = CoachApp(catalog)
     async with app.run_test() as pilot:

@@ -16,7 +16,7 @@ def _catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
     from coach.config import ConfigError, load_config
 
     try:
-        packs = [Path(p) for p in load_config().packs]
+        packs = load_config().pack_dirs()
     except ConfigError as error:
         click.echo(f"warning: {error} (packs from the config are skipped)", err=True)
         packs = []

@@ -90,6 +90,8 @@ def validation_problems(error: ValidationError, shown: str, text: str) -> list[P
         # A discriminated union puts the kind tag first; it is not a field.
         if loc and detail["type"] != "union_tag_invalid" and loc[0] in _KIND_TAGS:
             loc = loc[1:]
+        if detail["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            loc = ["kind"]
         path = ".".join(loc) or "(file)"
         problems.append(Problem(shown, path, _plain(detail), _line_of(text, loc)))
     return problems
@@ -110,10 +112,10 @@ def _plain(detail: Any) -> str:
         return "is not a known field (check the spelling)"
     if kind in {"less_than_equal", "less_than"}:
         bound = ctx.get("le", ctx.get("lt"))
-        return f"must be at most {bound} (got {shown_input})"
+        return f"must be at most {bound:g} (got {shown_input})"
     if kind in {"greater_than_equal", "greater_than"}:
         bound = ctx.get("ge", ctx.get("gt"))
-        return f"must be at least {bound} (got {shown_input})"
+        return f"must be at least {bound:g} (got {shown_input})"
     if kind == "union_tag_invalid":
         return f"unknown kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":

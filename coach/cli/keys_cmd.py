@@ -1,0 +1,142 @@
+"""`coach keys`: store, remove and check API keys. Keys are never echoed or logged.
+
+A key is never taken as a command-line argument (it would land in shell
+history and in `ps` output): `keys set` prompts with hidden input, or reads
+standard input when it is not a terminal or `--stdin` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from coach.keys import (
+    PROVIDERS,
+    SERVICE,
+    KeyringUnavailable,
+    KeysError,
+    UnknownProvider,
+    delete_key,
+    key_status,
+    keyring_available,
+    provider_name,
+    set_key,
+)
+
+
+class ProviderType(click.ParamType):
+    name = "provider"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return provider_name(value)
+        except UnknownProvider as error:
+            self.fail(str(error), param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(p) for p in PROVIDERS if p.startswith(incomplete.lower())]
+
+
+PROVIDER = ProviderType()
+
+
+def _stdin_is_tty() -> bool:
+    return sys.stdin.isatty()
+
+
+def _fail(ctx: click.Context, message: str) -> None:
+    click.echo(message, err=True)
+    ctx.exit(1)
+
+
+@click.group()
+def keys() -> None:
+    """Manage API keys (kept in the system keyring; environment variables win)."""
+
+
+@keys.command(name="set")
+@click.argument("provider", type=PROVIDER)
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the key from standard input.")
+@click.pass_context
+def set_(ctx: click.Context, provider: str, from_stdin: bool) -> None:
+    """Store PROVIDER's API key in the system keyring.
+
+    Prompts with hidden input; with --stdin, or when input is piped, reads it
+    from standard input (e.g. `pass show openai | coach keys set openai`).
+    """
+    variable = PROVIDERS[provider]
+    if not keyring_available():
+        _fail(ctx, str(KeyringUnavailable(provider)))
+        return
+    if from_stdin or not _stdin_is_tty():
+        if _stdin_is_tty():
+            click.echo("Paste the key, then press Enter and Ctrl-D.", err=True)
+        secret = sys.stdin.read()
+    else:
+        secret = click.prompt(
+            f"Paste the {provider} API key (input hidden)", hide_input=True, show_default=False
+        )
+    try:
+        hint = set_key(provider, secret)
+    except KeysError as error:
+        _fail(ctx, str(error))
+        return
+    click.echo(f"Saved the {provider} key ({hint}) in the system keyring (service {SERVICE!r}).")
+    if any(row.source == "environment" for row in key_status([provider])):
+        click.echo(f"Note: {variable} is set in this environment and wins over the keyring.")
+
+
+@keys.command()
+@click.argument("provider", type=PROVIDER)
+@click.pass_context
+def delete(ctx: click.Context, provider: str) -> None:
+    """Remove PROVIDER's key from the system keyring."""
+    variable = PROVIDERS[provider]
+    if not keyring_available():
+        _fail(
+            ctx,
+            f"No system keyring is available here, so none holds a {provider} key. "
+            f"If coach still finds one, it comes from the {variable} environment variable.",
+        )
+        return
+    try:
+        deleted = delete_key(provider)
+    except KeysError as error:
+        _fail(ctx, str(error))
+        return
+    if deleted:
+        click.echo(f"Deleted the {provider} key from the system keyring.")
+    else:
+        click.echo(f"The system keyring holds no {provider} key.")
+    if any(row.source == "environment" for row in key_status([provider])):
+        click.echo(f"Note: {variable} is still set in this environment; coach will use it.")
+
+
+@keys.command()
+@click.argument("providers", nargs=-1, type=PROVIDER)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(providers: tuple[str, ...], as_json: bool) -> None:
+    """Show where each provider's key comes from (never the key; a masked hint at most)."""
+    rows = key_status(list(providers) or None)
+    available = keyring_available()
+    if as_json:
+        report = {"keyring_available": available, "keys": [row.as_dict() for row in rows]}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    header = ("provider", "variable", "source", "hint")
+    table = [header, *((r.provider, r.env_var, r.source, r.hint or "") for r in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())
+    for row in rows:
+        if row.note:
+            click.echo(f"{row.provider}: {row.note}")
+    if not available:
+        click.echo(
+            "No system keyring is available here: set keys with the environment variables above."
+        )

@@ -1,0 +1,267 @@
+"""The `Store`: plain methods over the database, pydantic records in and out.
+
+Every method is its own transaction. Methods that write take the write lock
+up front (see `engine.write_transaction`), so concurrent processes queue
+instead of failing or interleaving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from coach.store.engine import dialect_insert, read_transaction, write_transaction
+from coach.store.hashchain import GENESIS, HASHED_FIELDS, chain_hash, verify_chain
+from coach.store.records import (
+    AttemptRecord,
+    Draft,
+    JsonObject,
+    LearnerRecord,
+    LevelEvent,
+    NewAttempt,
+    SprintRecord,
+    learner_key,
+)
+from coach.store.schema import attempts, drafts, learners, level_events, sprints
+
+
+class UnknownLearner(LookupError):
+    """No learner with this id."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _row(row: sa.Row[Any]) -> dict[str, Any]:
+    return dict(row._mapping)
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._engine = engine
+        self._now = clock
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        """Close every pooled connection (the database itself stays)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    # --- learners -------------------------------------------------------------
+
+    def ensure_learner(self, name: str, role: str, email: str | None = None) -> LearnerRecord:
+        """The learner with this identity (email, else name), created if new.
+
+        An existing learner is returned unchanged; see `update_learner_role`.
+        """
+        name = name.strip()
+        if not name:
+            raise ValueError("a learner needs a name")
+        email = email.strip() if email and email.strip() else None
+        key = learner_key(name, email)
+        with write_transaction(self._engine) as conn:
+            # ON CONFLICT DO NOTHING: two processes creating the same person both succeed.
+            insert = dialect_insert(conn, learners).values(
+                key=key, name=name, email=email, role=role, created_at=self._now()
+            )
+            conn.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
+            row = conn.execute(sa.select(learners).where(learners.c.key == key)).one()
+        return LearnerRecord.model_validate(_row(row))
+
+    def get_learner(self, learner_id: int) -> LearnerRecord | None:
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(sa.select(learners).where(learners.c.id == learner_id)).first()
+        return None if row is None else LearnerRecord.model_validate(_row(row))
+
+    def find_learner(self, name: str, email: str | None = None) -> LearnerRecord | None:
+        """The learner `ensure_learner(name, …, email)` would return, without creating one."""
+        key = learner_key(name, email)
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(sa.select(learners).where(learners.c.key == key)).first()
+        return None if row is None else LearnerRecord.model_validate(_row(row))
+
+    def list_learners(self) -> list[LearnerRecord]:
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(sa.select(learners).order_by(learners.c.id)).all()
+        return [LearnerRecord.model_validate(_row(r)) for r in rows]
+
+    def update_learner_role(self, learner_id: int, role: str) -> LearnerRecord:
+        with write_transaction(self._engine) as conn:
+            stmt = sa.update(learners).where(learners.c.id == learner_id).values(role=role)
+            if conn.execute(stmt).rowcount == 0:
+                raise UnknownLearner(learner_id)
+            row = conn.execute(sa.select(learners).where(learners.c.id == learner_id)).one()
+        return LearnerRecord.model_validate(_row(row))
+
+    @staticmethod
+    def _require_learner(conn: Connection, learner_id: int, *, lock: bool = False) -> None:
+        query = sa.select(learners.c.id).where(learners.c.id == learner_id)
+        if lock:
+            # PostgreSQL: writers for one learner queue here. SQLite ignores
+            # FOR UPDATE; its BEGIN IMMEDIATE already serialises writers.
+            query = query.with_for_update()
+        if conn.execute(query).first() is None:
+            raise UnknownLearner(learner_id)
+
+    # --- attempts -------------------------------------------------------------
+
+    def add_attempt(self, learner_id: int, attempt: NewAttempt) -> AttemptRecord:
+        """Store one attempt as the next link of the learner's chain, atomically."""
+        content = attempt.model_dump(include=set(HASHED_FIELDS))
+        with write_transaction(self._engine) as conn:
+            self._require_learner(conn, learner_id, lock=True)
+            last = sa.select(attempts.c.hash).where(attempts.c.learner_id == learner_id)
+            prev_hash = conn.execute(last.order_by(attempts.c.id.desc()).limit(1)).scalar()
+            prev_hash = prev_hash or GENESIS
+            values = {
+                **content,
+                "learner_id": learner_id,
+                "prev_hash": prev_hash,
+                "hash": chain_hash(prev_hash, attempt),
+            }
+            result = conn.execute(sa.insert(attempts).values(**values))
+            (attempt_id,) = result.inserted_primary_key or (None,)
+        return AttemptRecord.model_validate({**values, "id": attempt_id})
+
+    def attempts(
+        self, learner_id: int, since: datetime | None = None, limit: int | None = None
+    ) -> list[AttemptRecord]:
+        """The learner's attempts, oldest first (chain order).
+
+        `since` keeps those finished at or after it; `limit` keeps the most recent N.
+        """
+        query = sa.select(attempts).where(attempts.c.learner_id == learner_id)
+        if since is not None:
+            query = query.where(attempts.c.finished_at >= since)
+        query = query.order_by(attempts.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(query).all()
+        return [AttemptRecord.model_validate(_row(r)) for r in reversed(rows)]
+
+    def verify(self, learner_id: int) -> list[str]:
+        """Problems in the learner's hash chain, in words; empty when intact."""
+        return [str(problem) for problem in verify_chain(self.attempts(learner_id))]
+
+    # --- level events ---------------------------------------------------------
+
+    def add_level_event(
+        self,
+        learner_id: int,
+        to_level: int,
+        reason: str,
+        *,
+        from_level: int | None = None,
+        evidence: JsonObject | None = None,
+        provisional: bool = False,
+        at: datetime | None = None,
+    ) -> LevelEvent:
+        # Validate before writing; id 0 is a placeholder replaced by the real one.
+        event = LevelEvent(
+            id=0,
+            learner_id=learner_id,
+            at=at or self._now(),
+            from_level=from_level,
+            to_level=to_level,
+            reason=reason,
+            evidence=evidence or {},
+            provisional=provisional,
+        )
+        with write_transaction(self._engine) as conn:
+            self._require_learner(conn, learner_id)
+            result = conn.execute(sa.insert(level_events).values(event.model_dump(exclude={"id"})))
+            (event_id,) = result.inserted_primary_key or (None,)
+        return event.model_copy(update={"id": event_id})
+
+    def level_events(self, learner_id: int) -> list[LevelEvent]:
+        """The learner's level history, oldest first."""
+        query = (
+            sa.select(level_events)
+            .where(level_events.c.learner_id == learner_id)
+            .order_by(level_events.c.at, level_events.c.id)
+        )
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(query).all()
+        return [LevelEvent.model_validate(_row(r)) for r in rows]
+
+    # --- drafts ---------------------------------------------------------------
+
+    def save_draft(self, learner_id: int, exercise_id: str, text: str) -> Draft:
+        """Insert or replace the learner's draft for this exercise (autosave)."""
+        draft = Draft(
+            learner_id=learner_id, exercise_id=exercise_id, text=text, updated_at=self._now()
+        )
+        with write_transaction(self._engine) as conn:
+            self._require_learner(conn, learner_id)
+            insert = dialect_insert(conn, drafts).values(draft.model_dump())
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["learner_id", "exercise_id"],
+                    set_={"text": draft.text, "updated_at": draft.updated_at},
+                )
+            )
+        return draft
+
+    def load_draft(self, learner_id: int, exercise_id: str) -> Draft | None:
+        query = sa.select(drafts).where(
+            drafts.c.learner_id == learner_id, drafts.c.exercise_id == exercise_id
+        )
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(query).first()
+        return None if row is None else Draft.model_validate(_row(row))
+
+    def delete_draft(self, learner_id: int, exercise_id: str) -> bool:
+        """Remove the draft (after the attempt is stored); True if there was one."""
+        stmt = sa.delete(drafts).where(
+            drafts.c.learner_id == learner_id, drafts.c.exercise_id == exercise_id
+        )
+        with write_transaction(self._engine) as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    # --- sprints --------------------------------------------------------------
+
+    def create_sprint(
+        self,
+        name: str,
+        spec: JsonObject,
+        started_at: datetime,
+        ends_at: datetime,
+        mode: str = "matched",
+    ) -> SprintRecord:
+        sprint = SprintRecord(
+            id=0, name=name, spec=spec, started_at=started_at, ends_at=ends_at, mode=mode
+        )
+        if sprint.ends_at < sprint.started_at:
+            raise ValueError("a sprint cannot end before it starts")
+        with write_transaction(self._engine) as conn:
+            result = conn.execute(sa.insert(sprints).values(sprint.model_dump(exclude={"id"})))
+            (sprint_id,) = result.inserted_primary_key or (None,)
+        return sprint.model_copy(update={"id": sprint_id})
+
+    def get_sprint(self, sprint_id: int) -> SprintRecord | None:
+        with read_transaction(self._engine) as conn:
+            row = conn.execute(sa.select(sprints).where(sprints.c.id == sprint_id)).first()
+        return None if row is None else SprintRecord.model_validate(_row(row))
