@@ -13,13 +13,13 @@ export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 COMMA := ,
 
 # $(call install,EXTRAS): pip install -e '.[EXTRAS]', printing llama.cpp's compile
-# progress ([ 42%] lines) and keeping the full log; on failure, show its tail.
+# progress and keeping the full log; on failure, show its tail.
 define install
 	@echo "Installing coach[$(1)] into $(VENV)."
 	@echo "The first build of llama-cpp-python (the offline model) compiles llama.cpp:"
 	@echo "several minutes on two cores. Progress follows; later runs reuse the built wheel."
 	@$(PIP) install --verbose -e '.[$(1)]' 2>&1 | tee $(VENV)/install.log \
-		| { grep --line-buffered -E '^ *\[ *[0-9]+%\]|^Successfully|ERROR' || true; } \
+		| awk -f scripts/install-progress.awk \
 		|| { tail -n 40 $(VENV)/install.log; echo "install failed: full log in $(VENV)/install.log"; exit 1; }
 endef
 
