@@ -216,6 +216,10 @@ class Config(_Settings):
     theme: str = Field(default=DEFAULT_THEME, min_length=1)
     keymap: dict[str, str] = Field(default_factory=dict, description="Binding id → key.")
     packs: list[Path] = Field(default_factory=list, description="Extra exercise folders.")
+    trusted_packs: list[Path] = Field(
+        default_factory=list,
+        description="Pack folders whose python checks may run (sandboxed). Trust is yours to give.",
+    )
     database_url: str | None = Field(
         default=None, description=f"SQLAlchemy URL; {DATABASE_VARIABLE} wins over it."
     )
@@ -256,6 +260,10 @@ class Config(_Settings):
         """Pack folders with `~` expanded; relative ones are taken from the config folder."""
         base = base or config_path().parent
         return [base / p.expanduser() for p in self.packs]  # `/` keeps absolute paths as is
+
+    def trusted_pack_dirs(self, base: Path | None = None) -> list[Path]:
+        base = base or config_path().parent
+        return [(base / p.expanduser()).resolve() for p in self.trusted_packs]
 
     def effective_database_url(self) -> str:
         """`COACH_DATABASE_URL`, else `database_url`, else SQLite in the data folder."""

@@ -32,3 +32,19 @@ AGENT = frozenset(
 )
 
 KNOWN_GRADERS: frozenset[str] = DETERMINISTIC | MODEL_GRADED | AGENT
+
+# Mutations a trap may name (`mutate = "…"`): each turns a correct output into a
+# plausibly wrong one. `graders.traps` implements one function per name.
+MUTATIONS: frozenset[str] = frozenset(
+    {
+        "drop_item",
+        "change_number",
+        "shift_date",
+        "swap_names",
+        "swap_label",
+        "invent_citation",
+        "remove_negation",
+        "truncate",
+        "add_extra_text",
+    }
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent / "support"))  # `import fake_openai`
+
+from fake_openai import FakeOpenAI  # noqa: E402
+
+from coach import keys  # noqa: E402
 
 
 class MemoryKeyring(KeyringBackend):
@@ -72,3 +78,26 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def no_provider_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's real keys must neither leak into requests nor change outcomes."""
+    for variable in keys.PROVIDERS.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("LITELLM_LOG", raising=False)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    """A loopback OpenAI-compatible server with scripted behaviours (tests/support)."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -22,7 +22,14 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from coach.cli import ask_cmd, config_cmd, content_cmd, keys_cmd, models_cmd
+    from coach.cli import (
+        ask_cmd,
+        attempt_cmd,
+        config_cmd,
+        content_cmd,
+        keys_cmd,
+        models_cmd,
+    )
 
     main.add_command(content_cmd.check)
     main.add_command(content_cmd.exercises)
@@ -30,6 +37,7 @@ def _register() -> None:
     main.add_command(keys_cmd.keys)
     main.add_command(models_cmd.models)
     main.add_command(ask_cmd.ask)
+    main.add_command(attempt_cmd.attempt)
 
 
 _register()

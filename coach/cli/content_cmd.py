@@ -8,30 +8,50 @@ from pathlib import Path
 
 import click
 
-from coach.content import Catalog, Kind, all_sources, load_catalog
+from coach.config import Config, ConfigError, load_config
+from coach.content import Catalog, Kind, Problem, all_sources, load_catalog
+from coach.content.sources import BUILTIN
 
 
-def _catalog(extra_dirs: tuple[Path, ...] = ()) -> Catalog:
-    """Built-in content plus packs from the config, `COACH_EXERCISE_PATH` and the command line."""
-    from coach.config import ConfigError, load_config
-
+def _config() -> Config:
     try:
-        packs = load_config().pack_dirs()
+        return load_config()
     except ConfigError as error:
-        click.echo(f"warning: {error} (packs from the config are skipped)", err=True)
-        packs = []
-    return load_catalog(all_sources([*packs, *extra_dirs]))
+        click.echo(f"warning: {error} (using the defaults: no packs from the config)", err=True)
+        return Config()
+
+
+def _catalog(extra_dirs: tuple[Path, ...] = (), config: Config | None = None) -> Catalog:
+    """Built-in content plus packs from the config, `COACH_EXERCISE_PATH` and the command line."""
+    config = config or _config()
+    return load_catalog(all_sources([*config.pack_dirs(), *extra_dirs]))
+
+
+def _proof_problems(catalog: Catalog, config: Config) -> list[Problem]:
+    """Each exercise's reference must pass, its known-bad output fail, its traps be caught."""
+    from coach.runtime.prove import prove
+
+    trusted = set(config.trusted_pack_dirs())
+    problems = []
+    for loaded in catalog.exercises:
+        is_trusted = loaded.source == BUILTIN or Path(loaded.source) in trusted
+        problems += prove(loaded, trusted=is_trusted)
+    return problems
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 def check(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Validate levels, roles, all exercises and packs (PATHS are extra pack folders).
+    """Validate and prove levels, roles, all exercises and packs (PATHS: extra pack folders).
 
+    Every exercise is proved: its reference output passes its checks, its
+    known-bad output fails them, and each planted-error trap is caught.
     Exits 1 and names every problem (file, line, field) if anything is wrong.
     """
-    catalog = _catalog(paths)
+    config = _config()
+    catalog = _catalog(paths, config)
+    catalog.problems.extend(_proof_problems(catalog, config))
     if as_json:
         report = {
             "ok": catalog.ok,

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from graders.names import KNOWN_GRADERS
+from graders.names import KNOWN_GRADERS, MUTATIONS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -107,11 +107,6 @@ class Trap(Strict):
         if (self.mutate is None) == (self.output is None):
             raise ValueError("a trap needs exactly one of `mutate` or `output`")
         return self
-
-
-MUTATIONS = frozenset(
-    {"drop_item", "change_number", "shift_date", "invent_citation", "swap_label", "add_extra_text"}
-)
 
 
 class JudgmentSpec(Strict):

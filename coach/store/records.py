@@ -71,6 +71,10 @@ class NewAttempt(Record):
     exercise_id: str = Field(min_length=1)
     exercise_level: int = Field(ge=1)
     kind: str = Field(min_length=1)
+    # A snapshot of the exercise, so replaying history never depends on later edits.
+    exercise_difficulty: float | None = None
+    needs_model: str | None = None
+    placement: bool | None = None  # True for the attempts of the placement test
     started_at: UtcDatetime
     finished_at: UtcDatetime
     # Active time; defaults to the wall time between start and finish.

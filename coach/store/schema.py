@@ -94,6 +94,11 @@ attempts = sa.Table(
     sa.Column("exercise_id", sa.String(200), nullable=False),
     sa.Column("exercise_level", sa.Integer, nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
+    # A snapshot of the exercise as it was, so replaying history never depends on
+    # later content edits; `placement` marks the attempts of the placement test.
+    sa.Column("exercise_difficulty", sa.Float, nullable=True),
+    sa.Column("needs_model", sa.String(20), nullable=True),
+    sa.Column("placement", sa.Boolean, nullable=True),
     sa.Column("started_at", UTCDateTime(), nullable=False),
     sa.Column("finished_at", UTCDateTime(), nullable=False),
     sa.Column("duration_s", sa.Float, nullable=False),

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "llm"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
 
 from fake_openai import FakeOpenAI, Reply
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from coach import keys
-
-sys.path.insert(0, str(Path(__file__).parent))  # so tests can `import fake_openai`
+sys.path.insert(0, str(Path(__file__).parent))  # so tests can `import llm_helpers`
 
 from fake_openai import FakeOpenAI
 
@@ -26,20 +23,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
 
 
-@pytest.fixture(autouse=True)
-def no_provider_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's real keys must neither leak into requests nor change outcomes."""
-    for variable in keys.PROVIDERS.values():
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.delenv("LITELLM_LOG", raising=False)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
 @pytest.fixture
 def spec_for(fake: FakeOpenAI) -> Callable[[str], object]:
     """`spec_for("fake-429")` → a ModelSpec for openai/fake-429 on the fake server."""
@@ -49,11 +32,3 @@ def spec_for(fake: FakeOpenAI) -> Callable[[str], object]:
         return ModelSpec.of(f"openai/{name}", api_base=fake.base_url)
 
     return make
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -1,0 +1,120 @@
+"""Prove an exercise: its reference passes, its known-bad output fails, its traps are caught.
+
+`coach check` runs this on every exercise, like a content self-test: a
+check that cannot tell the reference from the known-bad output, or a trap
+the checks do not notice, is a problem named with its exercise and check.
+No model is called: rubric checks stay unscored here and prove nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from coach.content.loader import LoadedExercise, Problem
+from coach.content.models import Kind
+from coach.runtime.present import trap_options
+from graders.context import GradeContext
+from graders.names import AGENT, MODEL_GRADED
+from graders.registry import grade_output
+from graders.result import OutputGrade
+from graders.traps import mutation_for
+
+SEED = 20261125  # fixed, so a proof is the same on every machine
+
+
+@dataclass(frozen=True)
+class Case:
+    """One output to grade: the exercise's, or one hidden input's."""
+
+    where: str
+    good: str
+    bad: str | None
+    checks: list[Any]
+    ctx: GradeContext
+
+
+def _provable(checks: list[Any]) -> list[Any]:
+    # Agent checks need a trace; the agent runtime proves those.
+    return [check for check in checks if check.grader not in AGENT]
+
+
+def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
+    materials = dict(exercise.materials)
+    if exercise.kind in (Kind.PROMPT, Kind.AGENT):
+        ctx = GradeContext(materials=materials, trusted=trusted)
+        reference = exercise.reference
+        yield Case(
+            "reference",
+            reference.good_output,
+            reference.bad_output,
+            _provable(exercise.checks),
+            ctx,
+        )
+    elif exercise.kind in (Kind.INSTRUCTIONS, Kind.PIPELINE):
+        for item in exercise.inputs:
+            ctx = GradeContext(materials=materials, input_text=item.text, trusted=trusted)
+            yield Case(
+                f"inputs.{item.id}",
+                exercise.reference.good_outputs[item.id],
+                exercise.reference.bad_outputs[item.id],
+                _provable([*exercise.checks, *item.checks]),
+                ctx,
+            )
+
+
+def _failures(grade: OutputGrade) -> str:
+    return "; ".join(f"{check.name}: {check.reason}" for check in grade.failed)
+
+
+def _setup_problems(grade: OutputGrade) -> list[str]:
+    """Unscored deterministic checks: bad options, untrusted python, … (rubric needs a model)."""
+    return [
+        f"{check.name} could not be scored: {check.reason}"
+        for check in grade.unscored
+        if check.grader not in MODEL_GRADED
+    ]
+
+
+def prove(loaded: LoadedExercise, *, trusted: bool) -> list[Problem]:
+    exercise = loaded.exercise
+    shown = str(loaded.path)
+    problems: list[str] = []
+    every = list(cases(exercise, trusted))
+    bad_caught = False
+    for case in every:
+        good = grade_output(case.good, case.checks, case.ctx)
+        problems += [f"{case.where}: {p}" for p in _setup_problems(good)]
+        if good.deterministic_verdict is not True:
+            problems.append(f"{case.where}: the reference output fails: {_failures(good)}")
+        if case.bad is not None:
+            bad = grade_output(case.bad, case.checks, case.ctx)
+            bad_caught = bad_caught or bad.deterministic_verdict is False
+    if every and not bad_caught:
+        problems.append("the known-bad output passes every check: the checks cannot tell it apart")
+    problems += _trap_problems(exercise, every)
+    return [Problem(shown, f"{exercise.id}", message) for message in problems]
+
+
+def _trap_problems(exercise: Any, every: list[Case]) -> list[str]:
+    problems = []
+    options = trap_options(exercise)
+    for index, trap in enumerate(exercise.judgment.traps):
+        name = trap.mutate or "recorded output"
+        applied = False
+        for case in every:
+            mutation = mutation_for(case.good, trap, random.Random(SEED), **options)
+            if mutation is None:
+                continue
+            applied = True
+            grade = grade_output(mutation.output, case.checks, case.ctx)
+            if grade.deterministic_verdict is not False:
+                problems.append(
+                    f"judgment.traps.{index} ({name}) on {case.where}: the flawed output "
+                    f"({mutation.description}) passes every check"
+                )
+        if every and not applied:
+            problems.append(f"judgment.traps.{index} ({name}) applies to no reference output")
+    return problems
