@@ -30,6 +30,9 @@ LABELS = {
     "promotion_lag": "exercises from gain to promotion (median)",
 }
 DETAIL_LABELS = {
+    "provisional_share": "placements marked provisional",
+    "exact_if_not_provisional": "exact, when not provisional",
+    "exact_if_provisional": "exact, when provisional",
     "exact_after_10_practice": "exact level after 10 practice",
     "flips_per_100": "direction flips per 100 (stable)",
     "moves_per_100": "all moves per 100 (stable)",

@@ -1,0 +1,61 @@
+"""Every tunable number of the engine, in one frozen object.
+
+The defaults are the values chosen by simulation (`coach simulate`); see the
+module docstrings of `ability`, `placement` and `moves` for what each does.
+A caller may pass its own `EngineParams` everywhere, but the level events of
+a learner are only reproducible with the parameters that produced them, so
+the runtime should keep to `DEFAULT_PARAMS` (or store the ones it used).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    # --- scale -------------------------------------------------------------
+    n_levels: int = 6
+    spacing: float = 2.0  # logits between the centres of adjacent levels
+    offset_scale: float = 0.5  # logits per unit of an exercise's `difficulty` offset
+    grid_min: float = -7.0
+    grid_max: float = 7.0
+    grid_points: int = 121
+
+    # --- evidence ------------------------------------------------------------
+    pass_score: float = 0.7  # an output score at or above this is a pass
+    weak_success_weight: float = 0.25  # output success from a model below the need
+    weak_failure_weight: float = 0.0  # output failure from a model below the need
+    session_gap_hours: float = 8.0  # a longer pause between attempts starts a session
+    session_widen_var: float = 2.0  # logit² of normal spread added per new session
+
+    # --- prior -----------------------------------------------------------------
+    prior_mean: float = 0.0
+    prior_sd: float = 3.0
+    self_report_sd: float = 2.0
+
+    # --- placement ---------------------------------------------------------------
+    placement_stop_mass: float = 0.85
+    placement_min_items: int = 4
+    placement_max_items: int = 15
+    placement_top_k: int = 4  # randomise among this many most informative items
+    # No clear level after the last item: if the two likeliest levels are adjacent
+    # and the less likely one still holds this share, it is a split → the lower
+    # level; otherwise the likeliest level. Both are provisional.
+    placement_split_share: float = 0.3
+
+    # --- moves ---------------------------------------------------------------------
+    promote_p: float = 0.8
+    demote_p: float = 0.9
+    window: int = 5  # the last N scored attempts at the current level
+    promote_passes: int = 4  # of the window
+    demote_fails: int = 3  # of the window
+    min_attempts_here: int = 5
+    grace_after_promotion: int = 5  # no demotion within this many attempts of a promotion
+
+    # --- practice selection -----------------------------------------------------
+    review_share: float = 0.2  # picks that revisit a failed exercise or a lower level
+    stretch_share: float = 0.3  # picks from the level above once the promotion window is met
+
+
+DEFAULT_PARAMS = EngineParams()

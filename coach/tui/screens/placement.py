@@ -1,0 +1,476 @@
+"""Placement: the engine's short adaptive test, item by item, then the result.
+
+The bank is the catalog's `review` and `fit` exercises, which need no model
+and no typing. Prompt exercises join the bank only when the app passes a
+`prompt_item` factory (a screen that runs one prompt exercise and dismisses
+with its `AttemptOutcome`, flagged `placement=True`).
+
+Review items are graded by the runtime (`present` / `conclude`); fit items by
+`grade_fit` below, a small pure grader kept here until the runtime has one.
+Every attempt is recorded with `record_attempt` (flagged placement) and fed
+to the engine's `LearnerTracker`, the same state machine the runtime replays.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from coach.content.models import FitExercise, Kind
+from coach.engine.evidence import ItemInfo
+from coach.engine.placement import PlacementResult
+from coach.engine.replay import LearnerTracker
+from coach.engine.role_gap import role_gap
+from coach.runtime.attempt import conclude, present
+from coach.runtime.outcome import AttemptOutcome
+from coach.runtime.present import Shown
+from coach.runtime.progress import evidence_of, record_attempt, tracker_for
+from coach.tui.screens.history import as_text
+from graders.judgment import Judgment
+from graders.result import CheckResult, OutputGrade
+
+PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
+FIT_CHOICES = {"d": "delegate", "v": "verify", "h": "human"}
+CONFIDENCE_KEYS = {"5": 0.5, "6": 0.6, "7": 0.7, "8": 0.8, "9": 0.9, "0": 1.0}
+DEFAULT_CONFIDENCE = 0.7
+
+
+def build_bank(catalog: Any, kinds: Iterable[str] = PLACEMENT_KINDS) -> list[ItemInfo]:
+    """The engine's view of the catalog's exercises of these kinds."""
+    wanted = {str(kind) for kind in kinds}
+    return [
+        ItemInfo(
+            exercise_id=e.id,
+            level=e.level,
+            difficulty=e.difficulty,
+            kind=str(e.kind),
+            skills=tuple(e.skills),
+            needs_model=str(e.needs_model),  # type: ignore[arg-type]
+        )
+        for e in (loaded.exercise for loaded in catalog.exercises)
+        if str(e.kind) in wanted
+    ]
+
+
+def grade_fit(exercise: FitExercise, answers: dict[str, str]) -> OutputGrade:
+    """One check per step: the learner's choice against the key, with the key's reason."""
+    checks = []
+    for step in exercise.steps:
+        chosen = answers.get(step.id)
+        right = chosen == step.answer
+        said = f"you chose {chosen}" if chosen else "no choice"
+        checks.append(
+            CheckResult(
+                passed=right,
+                score=1.0 if right else 0.0,
+                reason=f"{said}; the key says {step.answer}: {step.why}",
+                grader="fit",
+                label=step.text,
+            )
+        )
+    return OutputGrade(checks=checks)
+
+
+def fit_outcome(
+    exercise: FitExercise, answers: dict[str, str], started_at: datetime
+) -> AttemptOutcome:
+    """A graded fit attempt, flagged placement. `shown` lists the learner's choices."""
+    lines = [f"{step.id}: {answers.get(step.id, '-')}" for step in exercise.steps]
+    return AttemptOutcome(
+        exercise_id=exercise.id,
+        level=exercise.level,
+        kind=str(exercise.kind),
+        difficulty=exercise.difficulty,
+        needs_model=str(exercise.needs_model),
+        placement=True,
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        shown=Shown(text="\n".join(lines)),
+        output_grade=grade_fit(exercise, answers),
+    )
+
+
+def progress_text(number: int, max_items: int = 15) -> str:
+    if number <= 12:
+        return f"Placement · exercise {number} of about 8–12"
+    return f"Placement · exercise {number} of at most {max_items}"
+
+
+@dataclass
+class Current:
+    """The item on screen."""
+
+    info: ItemInfo
+    exercise: Any
+    started_at: datetime
+    shown: Shown | None = None
+    answers: dict[str, str] | None = None
+
+
+class PlacementScreen(Screen[int | None]):
+    """Runs the adaptive placement; dismisses with the level after "Continue"."""
+
+    DEFAULT_CSS = """
+    PlacementScreen #placement-progress {
+        padding: 0 1;
+        text-style: bold;
+        background: $boost;
+    }
+    PlacementScreen #item {
+        height: 1fr;
+        padding: 0 1;
+    }
+    PlacementScreen .heading {
+        text-style: bold;
+        color: $accent;
+        margin-top: 1;
+    }
+    PlacementScreen #item-output {
+        border: round $primary;
+        padding: 0 1;
+    }
+    PlacementScreen #fit-steps {
+        height: auto;
+    }
+    PlacementScreen #answer {
+        height: auto;
+        padding: 0 1;
+        border-top: solid $primary;
+    }
+    PlacementScreen #answer-buttons {
+        height: auto;
+    }
+    PlacementScreen #answer-buttons Button {
+        margin-right: 1;
+    }
+    PlacementScreen #result {
+        padding: 0 1;
+    }
+    PlacementScreen #result-level {
+        text-style: bold;
+        margin-top: 1;
+    }
+    PlacementScreen #result Static {
+        margin-bottom: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "verdict('ok')", "Acceptable", id="placement.acceptable"),
+        Binding("w", "verdict('wrong')", "Wrong", id="placement.wrong"),
+        *(
+            Binding(
+                key,
+                f"confidence({value})",
+                f"{round(value * 100)} %",
+                show=False,
+                id=f"placement.confidence_{round(value * 100)}",
+            )
+            for key, value in CONFIDENCE_KEYS.items()
+        ),
+        Binding("d", "fit('delegate')", "Delegate", id="placement.delegate"),
+        Binding("v", "fit('verify')", "Verify", id="placement.verify"),
+        Binding("h", "fit('human')", "Human", id="placement.human"),
+        Binding("s", "submit_fit", "Submit", id="placement.submit"),
+        Binding("f", "finish", "Finish now", id="placement.finish"),
+        # ctrl+q is Textual's app-wide quit (a priority binding): escape stops early too.
+        Binding("escape", "finish", "Finish now", show=False, id="placement.finish_escape"),
+        Binding("c", "continue", "Continue", id="placement.continue"),
+    ]
+
+    def __init__(
+        self,
+        session: Any,
+        *,
+        rng: random.Random | None = None,
+        kinds: Iterable[str] = PLACEMENT_KINDS,
+        prompt_item: Callable[[Any], Screen[AttemptOutcome | None]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.rng = rng or random.Random()
+        self.prompt_item = prompt_item
+        kinds = list(kinds) + ([Kind.PROMPT] if prompt_item is not None else [])
+        self.bank = build_bank(session.catalog, kinds)
+        tracker = tracker_for(session.store, session.learner.id)
+        # A placement already under way resumes; after one has finished, a new one starts.
+        self.tracker = tracker if tracker.placing else LearnerTracker()
+        self.current: Current | None = None
+        self.confidence = DEFAULT_CONFIDENCE
+        self.result: PlacementResult | None = None
+        self.recorded = 0
+
+    @property
+    def placement(self) -> Any:
+        return self.tracker.placement
+
+    # --- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="placement-progress")
+        with VerticalScroll(id="item"):
+            yield Static("", id="item-title")
+            yield Static("", id="item-brief")
+            yield Static("", id="item-materials")
+            yield Static("", id="item-output-heading", classes="heading")
+            yield Static("", id="item-output")
+            yield DataTable(id="fit-steps", cursor_type="row")
+        with Vertical(id="answer"):
+            yield Static("", id="answer-help")
+            with Horizontal(id="answer-buttons"):
+                yield Button("Acceptable [a]", id="answer-ok")
+                yield Button("Wrong [w]", id="answer-wrong")
+                yield Button("Submit [s]", id="answer-submit")
+                yield Button("Finish now [f]", id="answer-finish")
+        with VerticalScroll(id="result"):
+            yield Static("Placement done", classes="heading")
+            yield Static("", id="result-level")
+            yield Static("", id="result-summary")
+            yield Static("", id="result-role")
+            yield Static("", id="result-reason")
+            yield Button("Continue [c]", id="continue", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#result").display = False
+        table = self.query_one("#fit-steps", DataTable)
+        table.add_column("Step", key="step", width=52)
+        table.add_column("Your call", key="choice", width=10)
+        self.next_item()
+
+    # --- the loop -----------------------------------------------------------
+
+    def next_item(self) -> None:
+        if self.placement.done:
+            self.show_result()
+            return
+        info = self.placement.next_item(self.bank, self.rng)
+        exercise = None if info is None else self.session.catalog.exercise(info.exercise_id)
+        if info is None or exercise is None:
+            self.show_result()
+            return
+        current = Current(info, exercise, datetime.now(UTC))
+        self.current = current
+        self.confidence = DEFAULT_CONFIDENCE
+        self.query_one("#placement-progress", Static).update(
+            Text(progress_text(self.placement.items + 1, self.tracker.params.placement_max_items))
+        )
+        if exercise.kind == Kind.PROMPT and self.prompt_item is not None:
+            self.app.push_screen(self.prompt_item(exercise), self._prompt_done)
+            return
+        self._show_common(exercise)
+        if exercise.kind == Kind.REVIEW:
+            current.shown = present(exercise, None, "never", self.rng)
+            self._show_review(current.shown)
+        else:
+            current.answers = {}
+            self._show_fit(exercise)
+        self.refresh_bindings()
+
+    def _show_common(self, exercise: Any) -> None:
+        self.query_one("#item-title", Static).update(as_text(exercise.title, "bold"))
+        self.query_one("#item-brief", Static).update(as_text(exercise.brief))
+        materials = Text()
+        for name, value in exercise.materials.items():
+            materials.append_text(as_text(name, "bold underline"))
+            materials.append("\n")
+            materials.append_text(as_text(value.rstrip()))
+            materials.append("\n\n")
+        materials.rstrip()
+        self.query_one("#item-materials", Static).update(materials)
+        self.query_one("#item", VerticalScroll).scroll_home(animate=False)
+
+    def _show_review(self, shown: Shown) -> None:
+        self.query_one("#item-output-heading", Static).update(Text("The output to judge"))
+        output = self.query_one("#item-output", Static)
+        output.update(as_text(shown.text))
+        output.display = True
+        self.query_one("#fit-steps").display = False
+        self._set_buttons(review=True)
+        self._update_help()
+        self.query_one("#item", VerticalScroll).focus()
+
+    def _show_fit(self, exercise: FitExercise) -> None:
+        self.query_one("#item-output-heading", Static).update(
+            Text("For each step: delegate, verify, or keep human")
+        )
+        self.query_one("#item-output").display = False
+        table = self.query_one("#fit-steps", DataTable)
+        table.display = True
+        table.clear()
+        for step in exercise.steps:
+            table.add_row(as_text(step.text), Text("?"), key=step.id, height=None)
+        table.move_cursor(row=0)
+        table.focus(scroll_visible=False)
+        self._set_buttons(review=False)
+        self._update_help()
+        item = self.query_one("#item", VerticalScroll)
+        self.call_after_refresh(item.scroll_home, animate=False)
+
+    def _set_buttons(self, *, review: bool) -> None:
+        self.query_one("#answer-ok").display = review
+        self.query_one("#answer-wrong").display = review
+        self.query_one("#answer-submit").display = not review
+
+    def _update_help(self) -> None:
+        current = self.current
+        help_text = self.query_one("#answer-help", Static)
+        if current is None:
+            help_text.update("")
+        elif current.exercise.kind == Kind.REVIEW:
+            help_text.update(
+                Text(
+                    f"How sure? {round(self.confidence * 100)} % "
+                    "(keys 5–9 for 50–90 %, 0 for 100 %). Is the output acceptable "
+                    "[a] or wrong [w]? (↑↓ PgUp PgDn scroll)"
+                )
+            )
+        else:
+            answers = current.answers or {}
+            done = len(answers)
+            total = len(current.exercise.steps)
+            help_text.update(
+                Text(
+                    f"{done} of {total} steps decided. On a step: [d] delegate, "
+                    "[v] verify, [h] keep human; [s] submit when all are decided."
+                )
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kind = None if self.current is None else self.current.exercise.kind
+        finished = self.result is not None
+        if action in ("verdict", "confidence"):
+            return not finished and kind == Kind.REVIEW
+        if action in ("fit", "submit_fit"):
+            return not finished and kind == Kind.FIT
+        if action == "finish":
+            return not finished
+        if action == "continue":
+            return finished
+        return True
+
+    # --- answers ------------------------------------------------------------
+
+    def action_confidence(self, value: float) -> None:
+        self.confidence = float(value)
+        self._update_help()
+
+    def action_verdict(self, verdict: str) -> None:
+        current = self.current
+        if current is None or current.shown is None or self.result is not None:
+            return
+        judgment = Judgment(verdict=verdict, confidence=self.confidence)  # type: ignore[arg-type]
+        outcome = conclude(
+            current.exercise,
+            started_at=current.started_at,
+            shown=current.shown,
+            judgment=judgment,
+            placement=True,
+        )
+        self.record(outcome)
+
+    def action_fit(self, choice: str) -> None:
+        current = self.current
+        if current is None or current.answers is None or self.result is not None:
+            return
+        table = self.query_one("#fit-steps", DataTable)
+        if table.row_count == 0:
+            return
+        step = current.exercise.steps[table.cursor_row]
+        current.answers[step.id] = choice
+        table.update_cell(step.id, "choice", Text(choice))
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._update_help()
+
+    def action_submit_fit(self) -> None:
+        current = self.current
+        if current is None or current.answers is None or self.result is not None:
+            return
+        missing = len(current.exercise.steps) - len(current.answers)
+        if missing:
+            self.notify(f"Decide every step first ({missing} left).", severity="warning")
+            return
+        self.record(fit_outcome(current.exercise, current.answers, current.started_at))
+
+    def _prompt_done(self, outcome: AttemptOutcome | None) -> None:
+        current = self.current
+        if outcome is None:
+            if current is not None:  # skipped: do not offer it again
+                self.placement.seen.add(current.info.exercise_id)
+            self.next_item()
+            return
+        self.record(outcome.model_copy(update={"placement": True}))
+
+    def record(self, outcome: AttemptOutcome) -> None:
+        """Store the attempt, feed the engine, and move on."""
+        s = self.session
+        recorded = record_attempt(s.store, s.config, s.catalog, outcome)
+        self.recorded += 1
+        self.tracker.observe(evidence_of(recorded.record))
+        self.current = None
+        self.next_item()
+
+    def action_finish(self) -> None:
+        if self.result is None:
+            self.show_result()
+
+    # --- the result ---------------------------------------------------------
+
+    def show_result(self) -> None:
+        tracker = self.tracker
+        result = tracker.placement_result or self.placement.result()
+        self.result = result
+        self.current = None
+        catalog = self.session.catalog
+        level = catalog.level(result.level)
+        name = f" · {level.name}" if level is not None else ""
+        heading = Text(f"Level {result.level}{name}", style="bold")
+        if result.provisional:
+            heading.append("  (provisional: a few more exercises will settle it)", style="italic")
+        self.query_one("#result-level", Static).update(heading)
+        self.query_one("#result-summary", Static).update(
+            as_text(level.summary if level is not None else "")
+        )
+        role_id = getattr(self.session.learner, "role", None)
+        role = catalog.role(role_id) if role_id else None
+        role_text = Text()
+        if role is not None:
+            gap = role_gap(role.target_level, result.level, role.name)
+            role_text = as_text(gap.sentence)
+        self.query_one("#result-role", Static).update(role_text)
+        self.query_one("#result-reason", Static).update(as_text(result.reason))
+        self.query_one("#placement-progress", Static).update(
+            Text(f"Placement · done after {self.placement.items} exercises")
+        )
+        self.query_one("#item").display = False
+        self.query_one("#answer").display = False
+        self.query_one("#result").display = True
+        self.query_one("#continue", Button).focus()
+        self.refresh_bindings()
+
+    def action_continue(self) -> None:
+        if self.result is not None:
+            self.dismiss(self.result.level)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions: dict[str | None, Callable[[], None]] = {
+            "answer-ok": lambda: self.action_verdict("ok"),
+            "answer-wrong": lambda: self.action_verdict("wrong"),
+            "answer-submit": self.action_submit_fit,
+            "answer-finish": self.action_finish,
+            "continue": self.action_continue,
+        }
+        action = actions.get(event.button.id)
+        if action is not None:
+            action()

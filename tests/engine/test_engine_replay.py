@@ -1,0 +1,111 @@
+"""Level events are a pure function of the attempt history."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coach.engine.evidence import AttemptEvidence
+from coach.engine.replay import LearnerTracker, current_level, replay
+from coach.engine.select import next_exercise
+from coach.engine.simulate import Clock, Learner, SimConfig, make_bank, respond
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def live_run(seed: int, theta: float, gain_at: int | None = None, tier: str = "standard"):
+    """Drive the tracker as the runtime would: placement, then practice."""
+    config = SimConfig(seed=seed)
+    bank = make_bank(config)
+    infos = [item.info for item in bank]
+    by_id = {item.info.exercise_id: item for item in bank}
+    rng = random.Random(seed)
+    learner = Learner(theta, 0.2, tier)
+    tracker = LearnerTracker(model_tier=tier)
+    clock = Clock(6)
+    live_events = []
+    while tracker.placing:
+        info = tracker.placement.next_item(infos, rng)
+        evidence = respond(
+            by_id[info.exercise_id], learner, rng, config, clock.placement_tick(), True
+        )
+        live_events += tracker.observe(evidence)
+    for i in range(80):
+        if i == gain_at:
+            learner.theta += 2.0
+        info = next_exercise(infos, tracker.level, tracker.history, rng, model_tier=tier)
+        evidence = respond(by_id[info.exercise_id], learner, rng, config, clock.practice_tick())
+        live_events += tracker.observe(evidence)
+    return tracker, live_events
+
+
+@pytest.mark.parametrize(
+    ("seed", "theta", "gain_at"), [(1, -3.2, 10), (2, 0.3, None), (3, 2.5, 5), (4, -1.9, 30)]
+)
+def test_replay_reproduces_the_level_events(seed: int, theta: float, gain_at) -> None:
+    tracker, live_events = live_run(seed, theta, gain_at)
+    assert live_events and live_events[0].from_level is None
+    assert replay(tracker.history) == live_events
+    # The same after a trip through JSON, as the store would keep them.
+    stored = [AttemptEvidence.model_validate_json(a.model_dump_json()) for a in tracker.history]
+    replayed = replay(stored)
+    assert replayed == live_events
+    for event in replayed:
+        assert json.loads(json.dumps(event.evidence)) == event.evidence
+    assert current_level(stored) == tracker.level
+
+
+def test_an_improving_learner_is_promoted_with_a_reason() -> None:
+    _tracker, events = live_run(5, -3.5, gain_at=0)
+    promotions = [e for e in events if e.from_level is not None and e.to_level > e.from_level]
+    assert promotions
+    reason = promotions[0].reason
+    assert reason.startswith("You passed ") and "% sure you are above level" in reason
+    assert promotions[0].evidence["kind"] == "promote"
+    assert promotions[0].evidence["placement"] is False
+
+
+def make(i: int, level: int, placement: bool, score: float = 1.0) -> AttemptEvidence:
+    return AttemptEvidence(
+        exercise_id=f"x{i}",
+        level=level,
+        at=T0 + timedelta(minutes=5 * i),
+        output_score=score,
+        placement=placement,
+    )
+
+
+def test_an_unfinished_placement_ends_provisionally_at_the_first_practice_attempt() -> None:
+    history = [make(0, 3, True), make(1, 4, True), make(2, 3, False)]
+    events = replay(history)
+    assert len(events) == 1
+    assert events[0].provisional and events[0].from_level is None
+    assert events[0].at == history[2].at
+    assert events[0].evidence["items"] == 2
+
+
+def test_without_placement_the_self_report_is_the_start() -> None:
+    events = replay([make(0, 4, False)], self_report=3)
+    assert [(e.from_level, e.to_level, e.provisional) for e in events] == [(None, 4, True)]
+    assert "from what you told us" in events[0].reason
+    assert replay([]) == []
+
+
+def test_placement_attempts_after_the_placement_count_as_practice() -> None:
+    tracker = LearnerTracker(self_report=4)
+    for i in range(4):
+        tracker.observe(make(i, 6, True))
+    assert not tracker.placing
+    level = tracker.level
+    tracker.observe(make(4, 6, True))
+    assert tracker.level == level and len(tracker.events) == 1
+
+
+def test_finish_placement_twice_is_an_error() -> None:
+    tracker = LearnerTracker()
+    tracker.finish_placement(T0)
+    with pytest.raises(RuntimeError):
+        tracker.finish_placement(T0)

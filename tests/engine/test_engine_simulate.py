@@ -1,0 +1,66 @@
+"""The simulation: deterministic for a seed, reported by `coach simulate`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from coach.cli.simulate_cmd import simulate as simulate_command
+from coach.engine.simulate import SimConfig, make_bank, simulate, simulate_learner
+
+KEYS = {
+    "exact",
+    "within_one",
+    "mean_items",
+    "p90_items",
+    "two_level_errors",
+    "reversals_per_100",
+    "promotion_lag",
+}
+SMALL = SimConfig(learners=6, practice=25, gain_at=8, seed=11)
+
+
+def test_the_same_seed_gives_the_same_report() -> None:
+    first = simulate(SMALL)
+    assert json.dumps(first, sort_keys=True) == json.dumps(simulate(SMALL), sort_keys=True)
+    assert set(first) >= KEYS
+    assert set(first["baselines"]) == {"fixed18", "staircase"}
+    for baseline in first["baselines"].values():
+        assert set(baseline) >= KEYS
+
+
+def test_a_learner_does_not_depend_on_the_others() -> None:
+    bank = make_bank(SMALL)
+    alone = simulate_learner(4, SMALL, bank)
+    again = simulate_learner(4, SMALL, make_bank(SMALL))
+    assert alone == again
+
+
+def test_placement_figures_are_in_range() -> None:
+    report = simulate(SMALL)
+    assert 4 <= report["mean_items"] <= 15
+    assert report["baselines"]["fixed18"]["mean_items"] == 18
+    assert 0 <= report["exact"] <= report["within_one"] <= 1
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(simulate_command, list(args))
+
+
+def test_cli_json_is_deterministic() -> None:
+    first = run_cli("--learners", "4", "--seed", "3", "--json")
+    second = run_cli("--learners", "4", "--seed", "3", "--json")
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    report = json.loads(first.stdout)
+    assert set(report) >= KEYS and set(report["baselines"]) == {"fixed18", "staircase"}
+    other = run_cli("--learners", "4", "--seed", "4", "--json")
+    assert json.loads(other.stdout) != report
+
+
+def test_cli_prints_a_table() -> None:
+    result = run_cli("--learners", "3", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    for word in ("engine", "fixed18", "staircase", "placed at the exact level", "target"):
+        assert word in result.stdout
