@@ -16,6 +16,11 @@ CORE = [
     "coach.config",
     "coach.keys",
     "coach.llm",  # it loads litellm lazily, on first use
+    "coach.engine",
+    "coach.engine.simulate",
+    "coach.runtime.attempt",
+    "coach.runtime.progress",
+    "coach.runtime.prove",
 ]
 
 

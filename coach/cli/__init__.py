@@ -29,6 +29,7 @@ def _register() -> None:
         content_cmd,
         keys_cmd,
         models_cmd,
+        simulate_cmd,
     )
 
     main.add_command(content_cmd.check)
@@ -38,6 +39,7 @@ def _register() -> None:
     main.add_command(models_cmd.models)
     main.add_command(ask_cmd.ask)
     main.add_command(attempt_cmd.attempt)
+    main.add_command(simulate_cmd.simulate)
 
 
 _register()
