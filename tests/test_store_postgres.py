@@ -1,8 +1,9 @@
-"""The same store on PostgreSQL (team mode), when a test server is given.
+"""The same store on a real PostgreSQL (team mode).
 
-Set COACH_TEST_POSTGRES_URL (e.g. postgresql+psycopg://coach@127.0.0.1/coachtest)
-to a database these tests may wipe, on this machine (conftest allows loopback
-connections only); psycopg must be installed. Skipped otherwise.
+The tests start a throwaway server (tests/support/postgres_server.py) from
+Debian's `postgresql` binaries, which `.ci/run` installs. COACH_TEST_POSTGRES_URL
+points them at another database instead (one they may wipe). Without either,
+they are skipped on a developer's machine, and fail in CI.
 """
 
 from __future__ import annotations
@@ -18,26 +19,38 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from postgres_server import find_bin_dir, postgres_server
 
 from coach.store import NewAttempt, Store, open_store
 from coach.store.schema import metadata
 
-URL = os.environ.get("COACH_TEST_POSTGRES_URL", "")
 REPO = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 T0 = datetime(2026, 3, 3, 9, 15, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(not URL, reason="COACH_TEST_POSTGRES_URL is not set")
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    if url := os.environ.get("COACH_TEST_POSTGRES_URL"):
+        yield url
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries not found: .ci/run should install `postgresql`")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres_server(bin_dir) as url:
+        yield url
 
 
 @pytest.fixture
-def pg_store() -> Iterator[Store]:
-    engine = sa.create_engine(URL)
+def pg_store(pg_url: str) -> Iterator[Store]:
+    engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         metadata.drop_all(conn)
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-    store = open_store(URL)
+    store = open_store(pg_url)
     yield store
     store.close()
 
@@ -62,13 +75,15 @@ def test_postgres_schema_matches_and_an_attempt_round_trips(pg_store: Store) -> 
     assert pg_store.verify(learner.id) == []
 
 
-def test_postgres_concurrent_writers_keep_one_chain(pg_store: Store, tmp_path: Path) -> None:
+def test_postgres_concurrent_writers_keep_one_chain(
+    pg_store: Store, pg_url: str, tmp_path: Path
+) -> None:
     go = tmp_path / "go"
     paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     workers = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), URL, "Shared Learner", "25", f"p{n}", "--go", str(go)],
+            [sys.executable, str(WORKER), pg_url, "Shared Learner", "25", f"p{n}", "--go", str(go)],
             stderr=subprocess.PIPE,
             text=True,
             env=env,

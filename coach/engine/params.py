@@ -42,7 +42,7 @@ class EngineParams:
     # No clear level after the last item: if the two likeliest levels are adjacent
     # and the less likely one still holds this share, it is a split → the lower
     # level; otherwise the likeliest level. Both are provisional.
-    placement_split_share: float = 0.3
+    placement_split_share: float = 0.4
 
     # --- moves ---------------------------------------------------------------------
     promote_p: float = 0.8

@@ -6,7 +6,7 @@ people do not all see the same items. (Information at the nearest cut was
 tried too: no more accurate, and longer.) It stops when one level holds at least
 0.85 of the posterior, after at least 4 and at most 15 exercises. If no level
 gets there, a split between two adjacent levels (the runner-up, next to the
-likeliest, holds at least 30 %) places the learner at the lower one;
+likeliest, holds at least 40 %) places the learner at the lower one;
 otherwise at the likeliest (a level at 84 % with its neighbour at 10 % is not
 a split). Either way the result is marked provisional. A self-report answer
 moves the prior.

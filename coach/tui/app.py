@@ -1,35 +1,132 @@
-"""The coach app. For now one screen: the levels and the library it practises on."""
+"""The coach app: first run or home, then one attempt after another."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coach.content import Catalog, load_catalog
-from coach.tui.levels_view import LevelsView
+from coach.config import ConfigError
+from coach.runtime.session import Session
+
+# Screens another module owns, opened by name when their module exists.
+OPTIONAL_SCREENS = {
+    "history": "HistoryScreen",
+    "settings": "SettingsScreen",
+    "placement": "PlacementScreen",
+}
+
+
+def optional_screen(name: str) -> type[Screen[None]] | None:
+    try:
+        module = importlib.import_module(f"coach.tui.screens.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"coach.tui.screens.{name}":
+            raise
+        return None
+    return getattr(module, OPTIONAL_SCREENS[name], None)
+
+
+class ProblemScreen(Screen[None]):
+    """A plain message instead of a traceback (a broken config file, say)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit", id="problem.quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="problem-body"):
+            yield Static(Text("coach cannot start", style="bold"))
+            yield Static(Text(self.message), id="problem", markup=False)
+            yield Static("Fix the file (or delete it to start over), then run coach again.")
+        yield Footer()
 
 
 class CoachApp(App[None]):
     TITLE = "coach"
     SUB_TITLE = "practise working with generative AI"
     CSS_PATH = "coach.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit", id="quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
+    ]
 
-    def __init__(self, catalog: Catalog | None = None) -> None:
+    def __init__(self, session: Session | None = None, *, warm_up: bool = True) -> None:
         super().__init__()
-        self.catalog = catalog if catalog is not None else load_catalog()
+        self.session = session
+        self.warm = warm_up
+        self.problem: str | None = None
+        if self.session is None:
+            try:
+                self.session = Session.open()
+            except ConfigError as error:
+                self.problem = str(error)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="main"):
-            yield Static(
-                "Six levels, from chatting with an assistant to engineering agentic "
-                "systems. Each person practises at their own level.",
-                id="intro",
+    def on_mount(self) -> None:
+        if self.session is None:
+            self.push_screen(ProblemScreen(self.problem or "unknown problem"))
+            return
+        config = self.session.config
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        from coach.tui.screens.first_run import FirstRunScreen
+        from coach.tui.screens.home import HomeScreen
+
+        first = FirstRunScreen if self.session.is_first_run else HomeScreen
+        self.push_screen(first(self.session))
+        if self.warm:
+            self.call_after_refresh(self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def open_optional(self, name: str) -> None:
+        screen = optional_screen(name)
+        if screen is None or self.session is None:
+            self.notify(f"The {name} screen is not available yet.", severity="warning")
+            return
+        self.push_screen(screen(self.session))  # type: ignore[call-arg]
+
+    def action_open(self, name: str) -> None:
+        self.open_optional(name)
+
+    def action_home(self) -> None:
+        from coach.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is None or self.session.is_first_run:
+            return
+        yield SystemCommand("Home", "Back to the home screen", self.action_home)
+        for name in OPTIONAL_SCREENS:
+            yield SystemCommand(
+                name.capitalize(), f"Open the {name} screen", lambda n=name: self.open_optional(n)
             )
-            yield LevelsView(self.catalog, id="levels")
-        yield Footer()
+        for action, title, help_text in (
+            ("send", "Send", "Send the prompt (exercise screen)"),
+            ("submit", "Submit", "Submit the judgment or the answers"),
+            ("try_again", "Try again", "The same exercise again (feedback screen)"),
+            ("next", "Next exercise", "Go on to the next exercise"),
+        ):
+            if hasattr(screen, f"action_{action}"):
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+
+
+def _warm_up() -> None:
+    from coach import llm
+
+    llm.warm_up()

@@ -101,7 +101,7 @@ def test_a_learner_on_a_cut_is_placed_provisionally_at_the_lower_level() -> None
     result = placement.result()
     assert placement.items == 15
     assert result.provisional and result.level == 3
-    assert result.probabilities[2] >= 0.3 and result.probabilities[3] >= 0.3
+    assert result.probabilities[2] >= 0.4 and result.probabilities[3] >= 0.4
     assert "between level 3" in result.reason and "provisionally" in result.reason
     assert result.evidence["placement"] is True and result.evidence["items"] == 15
 

@@ -14,10 +14,11 @@ from textual.widgets import Static
 from coach.config import Config, Learner, load_config, save_config
 from coach.content import load_catalog
 from coach.content.models import Kind
+from coach.runtime.fit import grade_fit
 from coach.runtime.learner import current_learner
 from coach.runtime.progress import tracker_for
 from coach.store import open_store
-from coach.tui.screens.placement import PlacementScreen, build_bank, grade_fit, progress_text
+from coach.tui.screens.placement import PlacementScreen, build_bank, progress_text
 
 
 @dataclass
@@ -77,7 +78,8 @@ def test_bank_and_fit_grader() -> None:
     wrong = {**right, fit.steps[0].id: "human" if fit.steps[0].answer != "human" else "delegate"}
     grade = grade_fit(fit, wrong)
     assert grade.score is not None and grade.score < 1.0
-    assert fit.steps[0].why in grade.failed[0].reason
+    (check,) = grade.as_output_grade().checks
+    assert fit.steps[0].why.rstrip(".") in check.reason
     assert progress_text(3) == "Placement · exercise 3 of about 8–12"
 
 

@@ -5,8 +5,8 @@ and no typing. Prompt exercises join the bank only when the app passes a
 `prompt_item` factory (a screen that runs one prompt exercise and dismisses
 with its `AttemptOutcome`, flagged `placement=True`).
 
-Review items are graded by the runtime (`present` / `conclude`); fit items by
-`grade_fit` below, a small pure grader kept here until the runtime has one.
+Review items are graded by the runtime (`present` / `conclude`), fit items by
+`coach.runtime.fit`.
 Every attempt is recorded with `record_attempt` (flagged placement) and fed
 to the engine's `LearnerTracker`, the same state machine the runtime replays.
 """
@@ -32,12 +32,12 @@ from coach.engine.placement import PlacementResult
 from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import role_gap
 from coach.runtime.attempt import conclude, present
+from coach.runtime.fit import fit_outcome, grade_fit
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.present import Shown
 from coach.runtime.progress import evidence_of, record_attempt, tracker_for
 from coach.tui.screens.history import as_text
 from graders.judgment import Judgment
-from graders.result import CheckResult, OutputGrade
 
 PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
 FIT_CHOICES = {"d": "delegate", "v": "verify", "h": "human"}
@@ -60,44 +60,6 @@ def build_bank(catalog: Any, kinds: Iterable[str] = PLACEMENT_KINDS) -> list[Ite
         for e in (loaded.exercise for loaded in catalog.exercises)
         if str(e.kind) in wanted
     ]
-
-
-def grade_fit(exercise: FitExercise, answers: dict[str, str]) -> OutputGrade:
-    """One check per step: the learner's choice against the key, with the key's reason."""
-    checks = []
-    for step in exercise.steps:
-        chosen = answers.get(step.id)
-        right = chosen == step.answer
-        said = f"you chose {chosen}" if chosen else "no choice"
-        checks.append(
-            CheckResult(
-                passed=right,
-                score=1.0 if right else 0.0,
-                reason=f"{said}; the key says {step.answer}: {step.why}",
-                grader="fit",
-                label=step.text,
-            )
-        )
-    return OutputGrade(checks=checks)
-
-
-def fit_outcome(
-    exercise: FitExercise, answers: dict[str, str], started_at: datetime
-) -> AttemptOutcome:
-    """A graded fit attempt, flagged placement. `shown` lists the learner's choices."""
-    lines = [f"{step.id}: {answers.get(step.id, '-')}" for step in exercise.steps]
-    return AttemptOutcome(
-        exercise_id=exercise.id,
-        level=exercise.level,
-        kind=str(exercise.kind),
-        difficulty=exercise.difficulty,
-        needs_model=str(exercise.needs_model),
-        placement=True,
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
-        shown=Shown(text="\n".join(lines)),
-        output_grade=grade_fit(exercise, answers),
-    )
 
 
 def progress_text(number: int, max_items: int = 15) -> str:
@@ -401,7 +363,8 @@ class PlacementScreen(Screen[int | None]):
         if missing:
             self.notify(f"Decide every step first ({missing} left).", severity="warning")
             return
-        self.record(fit_outcome(current.exercise, current.answers, current.started_at))
+        grade = grade_fit(current.exercise, current.answers)
+        self.record(fit_outcome(current.exercise, grade, current.started_at, placement=True))
 
     def _prompt_done(self, outcome: AttemptOutcome | None) -> None:
         current = self.current

@@ -1,0 +1,233 @@
+"""The TUI's single entry point: one learner, their config, catalog and store.
+
+Plain Python (no textual), so everything a screen does is testable headless.
+It delegates: selection and metrics to the engine, attempts to
+`runtime.attempt`, recording to `runtime.progress`, drafts to the store.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from coach import llm
+from coach.config import Config, load_config, save_config
+from coach.content import all_sources, load_catalog
+from coach.content.loader import Catalog
+from coach.content.models import Kind, Level, Role
+from coach.engine.evidence import ItemInfo
+from coach.engine.judgment_metrics import JudgmentMetrics, judgment_metrics, records_from_evidence
+from coach.engine.placement import start_level
+from coach.engine.role_gap import RoleGap, role_gap
+from coach.engine.select import next_exercise
+from coach.llm.choices import spec_for
+from coach.runtime import attempt as run
+from coach.runtime.fit import FitGrade, fit_outcome
+from coach.runtime.judge import make_judge
+from coach.runtime.learner import DEFAULT_ROLE, current_learner
+from coach.runtime.outcome import AttemptOutcome
+from coach.runtime.present import Shown, TrapMode
+from coach.runtime.progress import RecordedAttempt, evidence_of, record_attempt, tracker_for
+from coach.store import Store, open_store
+from coach.store.records import AttemptRecord, LearnerRecord
+from graders.judgment import Judgment
+
+# Kinds the TUI runs end to end so far.
+PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT})
+# d′ means little on fewer judgments than this, of each truth.
+MIN_FOR_D_PRIME = 5
+
+
+def item_info(exercise: Any) -> ItemInfo:
+    return ItemInfo(
+        exercise_id=exercise.id,
+        level=exercise.level,
+        difficulty=exercise.difficulty,
+        kind=str(exercise.kind),
+        skills=tuple(exercise.skills),
+        needs_model=str(exercise.needs_model),  # type: ignore[arg-type]
+    )
+
+
+class Session:
+    def __init__(
+        self,
+        config: Config,
+        catalog: Catalog,
+        store: Store,
+        *,
+        seed: int | None = None,
+        trap_mode: TrapMode = "auto",
+    ) -> None:
+        self.config = config
+        self.catalog = catalog
+        self.store = store
+        self.seed = secrets.randbits(32) if seed is None else seed
+        self.rng = random.Random(self.seed)
+        self.trap_mode: TrapMode = trap_mode
+        self.spend = llm.SpendTracker(config.spend_cap_usd)
+        self._learner: LearnerRecord | None = None
+
+    @classmethod
+    def open(cls, config: Config | None = None, **options: Any) -> Session:
+        """Load config (ConfigError propagates), catalog and store."""
+        config = config if config is not None else load_config()
+        catalog = load_catalog(all_sources(config.pack_dirs()))
+        store = open_store(config.effective_database_url())
+        return cls(config, catalog, store, **options)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- who and where ----------------------------------------------------------
+
+    @property
+    def is_first_run(self) -> bool:
+        return not self.config.learner.name
+
+    @property
+    def learner(self) -> LearnerRecord:
+        if self._learner is None:
+            self._learner = current_learner(self.store, self.config)
+        return self._learner
+
+    @property
+    def placing(self) -> bool:
+        """True until a placement (or the first practice attempt) has set a level."""
+        return tracker_for(self.store, self.learner.id).level is None
+
+    @property
+    def level(self) -> int:
+        level = tracker_for(self.store, self.learner.id).level
+        return level if level is not None else start_level(None)
+
+    def level_info(self, number: int | None = None) -> Level | None:
+        return self.catalog.level(self.level if number is None else number)
+
+    @property
+    def role(self) -> Role | None:
+        return self.catalog.role(self.config.learner.role or DEFAULT_ROLE)
+
+    @property
+    def target_level(self) -> int | None:
+        role = self.role
+        return role.target_level if role else None
+
+    def role_gap(self) -> RoleGap | None:
+        role = self.role
+        return role_gap(role.target_level, self.level, role.name) if role else None
+
+    def save_profile(self, name: str, role: str, model: str | None = None) -> None:
+        learner = self.config.learner.model_copy(update={"name": name.strip(), "role": role})
+        update: dict[str, Any] = {"learner": learner}
+        if model:
+            update["model"] = model
+        config = self.config.model_copy(update=update)
+        save_config(config)
+        self.config = config
+        self._learner = None
+        if self.learner.role != role:
+            self._learner = self.store.update_learner_role(self.learner.id, role)
+
+    # --- one attempt --------------------------------------------------------------
+
+    def playable(self) -> list[Any]:
+        return [e.exercise for e in self.catalog.exercises if e.exercise.kind in PLAYABLE]
+
+    def next_exercise(self) -> Any | None:
+        """The engine's pick at the learner's level (seeded rng)."""
+        bank = [item_info(exercise) for exercise in self.playable()]
+        history = [evidence_of(record) for record in self.history()]
+        try:
+            tier = self.spec().tier
+        except llm.ModelError:
+            tier = None
+        item = next_exercise(bank, self.level, history, self.rng, model_tier=tier)
+        return None if item is None else self.catalog.exercise(item.exercise_id)
+
+    def exercise(self, exercise_id: str) -> Any | None:
+        return self.catalog.exercise(exercise_id)
+
+    def spec(self) -> llm.ModelSpec:
+        return spec_for(self.config)
+
+    async def produce(
+        self, exercise: Any, prompt: str, on_text: Callable[[str], None] | None = None
+    ) -> llm.CallResult:
+        return await run.produce(exercise, prompt, self.spec(), on_text=on_text, spend=self.spend)
+
+    def present(self, exercise: Any, real_output: str | None) -> Shown:
+        return run.present(exercise, real_output, self.trap_mode, self.rng, self.config.trap_rate)
+
+    def conclude(
+        self,
+        exercise: Any,
+        *,
+        started_at: datetime,
+        shown: Shown,
+        judgment: Judgment | None,
+        prompt: str | None = None,
+        call: llm.CallResult | None = None,
+    ) -> AttemptOutcome:
+        """Grade the attempt. Blocking: call it from a thread worker."""
+        judge = None
+        if self.config.judge_model:
+            judge = make_judge(spec_for(self.config, self.config.judge_model), self.spend)
+        return run.conclude(
+            exercise,
+            started_at=started_at,
+            shown=shown,
+            judgment=judgment,
+            prompt=prompt,
+            call=call,
+            spec=self.spec() if call is not None else None,
+            judge=judge,
+        )
+
+    def conclude_fit(self, exercise: Any, grade: FitGrade, started_at: datetime) -> AttemptOutcome:
+        return fit_outcome(exercise, grade, started_at)
+
+    def record(self, outcome: AttemptOutcome) -> RecordedAttempt:
+        recorded = record_attempt(self.store, self.config, self.catalog, outcome)
+        self.clear_draft(outcome.exercise_id)
+        return recorded
+
+    # --- drafts ---------------------------------------------------------------------
+
+    def save_draft(self, exercise_id: str, text: str) -> None:
+        if text.strip():
+            self.store.save_draft(self.learner.id, exercise_id, text)
+        else:
+            self.clear_draft(exercise_id)
+
+    def load_draft(self, exercise_id: str) -> str | None:
+        draft = self.store.load_draft(self.learner.id, exercise_id)
+        return draft.text if draft else None
+
+    def clear_draft(self, exercise_id: str) -> None:
+        self.store.delete_draft(self.learner.id, exercise_id)
+
+    # --- progress -------------------------------------------------------------------
+
+    def history(self, limit: int | None = None) -> list[AttemptRecord]:
+        """The learner's attempts, oldest first."""
+        return self.store.attempts(self.learner.id, limit=limit)
+
+    def judgment_summary(self) -> JudgmentMetrics:
+        history = [evidence_of(record) for record in self.history()]
+        return judgment_metrics(records_from_evidence(history))
+
+    def streak(self, today: date | None = None) -> int:
+        """Days in a row, ending today (or yesterday), with at least one attempt."""
+        days = {record.finished_at.astimezone(UTC).date() for record in self.history()}
+        day = today or datetime.now(UTC).date()
+        if day not in days:
+            day -= timedelta(days=1)
+        count = 0
+        while day in days:
+            count += 1
+            day -= timedelta(days=1)
+        return count

@@ -1,0 +1,115 @@
+"""The TUI's Session, headless: profile, selection, one attempt each kind, drafts, metrics."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from fake_openai import Reply
+
+from coach.config import Config, ConfigError, ModelEntry, config_path
+from coach.runtime.fit import grade_fit
+from coach.runtime.session import PLAYABLE, Session
+from graders.judgment import Judgment
+
+
+def fake_config(base_url: str) -> Config:
+    return Config(
+        model="fake",
+        models=[ModelEntry(name="fake", model="openai/fake-model", api_base=base_url)],
+    )
+
+
+def test_open_with_a_corrupt_config_raises_its_message() -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("model = [\n")
+    with pytest.raises(ConfigError) as error:
+        Session.open()
+    assert "config.toml" in str(error.value)
+
+
+def test_first_run_profile_and_level() -> None:
+    session = Session.open(seed=1)
+    assert session.is_first_run
+    session.save_profile("Ada", "analyst", "local/smollm2")
+    assert not session.is_first_run
+    assert session.learner.name == "Ada"
+    reopened = Session.open()
+    assert reopened.config.learner.role == "analyst"
+    assert reopened.level == 1
+    assert reopened.target_level == reopened.role.target_level  # type: ignore[union-attr]
+    assert reopened.role_gap() is not None
+
+
+def test_next_exercise_is_playable_and_seeded() -> None:
+    first = Session.open(seed=7).next_exercise()
+    second = Session.open(seed=7).next_exercise()
+    assert first is not None and first.kind in PLAYABLE
+    assert first.id == second.id
+
+
+async def test_prompt_attempt_records_and_clears_the_draft(fake) -> None:
+    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="never")
+    session.save_profile("Ada", "analyst", "fake")
+    exercise = session.exercise("l1-renewal-dates-to-json")
+    fake.queue(Reply(text=exercise.reference.good_output))
+    session.save_draft(exercise.id, "my prompt")
+    assert session.load_draft(exercise.id) == "my prompt"
+    pieces: list[str] = []
+    started = datetime.now(UTC)
+    call = await session.produce(exercise, "my prompt", pieces.append)
+    assert "".join(pieces) == call.text
+    shown = session.present(exercise, call.text)
+    outcome = session.conclude(
+        exercise,
+        started_at=started,
+        shown=shown,
+        judgment=Judgment(verdict="ok", confidence=0.8),
+        prompt="my prompt",
+        call=call,
+    )
+    assert outcome.output_passed
+    recorded = session.record(outcome)
+    assert recorded.record.id
+    assert session.load_draft(exercise.id) is None
+    assert len(session.history()) == 1
+    assert session.streak() == 1
+    assert session.judgment_summary().n == 1
+
+
+def test_fit_grade_is_the_share_of_steps_right() -> None:
+    session = Session.open()
+    exercise = session.exercise("l1-offsite-planning-fit")
+    key = {step.id: step.answer for step in exercise.steps}
+    assert grade_fit(exercise, key).score == 1.0
+    assert grade_fit(exercise, key).passed
+    wrong = dict(key)
+    first = exercise.steps[0].id
+    wrong[first] = "human" if key[first] != "human" else "delegate"
+    graded = grade_fit(exercise, wrong)
+    assert graded.score == pytest.approx((len(key) - 1) / len(key))
+    assert graded.passed == (graded.score >= exercise.pass_share)
+    assert grade_fit(exercise, {}).score == 0.0
+    outcome = session.conclude_fit(exercise, graded, datetime.now(UTC))
+    assert session.record(outcome).record.output_score == pytest.approx(graded.score)
+
+
+def test_streak_counts_days_in_a_row() -> None:
+    session = Session.open()
+    assert session.streak(date(2026, 1, 1)) == 0
+
+
+def test_session_imports_neither_textual_nor_litellm() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, coach.runtime.session\n"
+        "print(json.dumps(sorted(m for m in ('textual', 'litellm') if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
