@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from coach.content.models import Kind, Level, Role
 from coach.engine.evidence import ItemInfo
 from coach.engine.judgment_metrics import JudgmentMetrics, judgment_metrics, records_from_evidence
 from coach.engine.placement import start_level
+from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import RoleGap, role_gap
 from coach.engine.select import next_exercise
 from coach.llm.choices import spec_for
@@ -39,6 +41,17 @@ from graders.judgment import Judgment
 PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT})
 # d′ means little on fewer judgments than this, of each truth.
 MIN_FOR_D_PRIME = 5
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """The learner after one attempt: level (None while placing) and ability on the level scale."""
+
+    index: int  # 1 for the first attempt
+    at: datetime
+    level: int | None
+    ability: float  # the EAP mean of θ mapped so that level k's centre is k
+    theta: float  # the same on the logit scale
 
 
 def item_info(exercise: Any) -> ItemInfo:
@@ -187,6 +200,15 @@ class Session:
             judge=judge,
         )
 
+    def may_plant(self, exercise: Any) -> bool:
+        """Whether an attempt at this exercise can show a planted flaw (the same for every try)."""
+        if self.trap_mode == "never" or not exercise.judgment.traps:
+            return False
+        rate = (
+            exercise.judgment.trap_rate if self.config.trap_rate is None else self.config.trap_rate
+        )
+        return self.trap_mode == "always" or rate > 0
+
     def conclude_fit(self, exercise: Any, grade: FitGrade, started_at: datetime) -> AttemptOutcome:
         return fit_outcome(exercise, grade, started_at)
 
@@ -215,6 +237,27 @@ class Session:
     def history(self, limit: int | None = None) -> list[AttemptRecord]:
         """The learner's attempts, oldest first."""
         return self.store.attempts(self.learner.id, limit=limit)
+
+    def progress(self) -> list[ProgressPoint]:
+        """Level and ability after each attempt, oldest first: the engine replayed step by step."""
+        tracker = LearnerTracker()
+        ability = tracker.ability
+        mid = (ability.scale.n_levels + 1) / 2
+        points: list[ProgressPoint] = []
+        for index, record in enumerate(self.history(), start=1):
+            evidence = evidence_of(record)
+            tracker.observe(evidence)
+            theta = ability.theta()
+            points.append(
+                ProgressPoint(
+                    index=index,
+                    at=evidence.at,
+                    level=tracker.level,
+                    ability=theta / ability.scale.spacing + mid,
+                    theta=theta,
+                )
+            )
+        return points
 
     def judgment_summary(self) -> JudgmentMetrics:
         history = [evidence_of(record) for record in self.history()]

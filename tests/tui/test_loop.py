@@ -264,3 +264,29 @@ async def test_content_problems_are_shown_as_text(tmp_path: Path) -> None:
         text = text_of(app.screen.query_one("#problems"))
         assert "bad.toml" in text
         assert "[red]" in text
+
+
+async def test_a_stream_that_may_be_swapped_for_a_planted_flaw_is_not_shown(fake) -> None:
+    """Watching the real output stream must not give a planted flaw away."""
+    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="auto")
+    session.save_profile("Ada", "analyst", "fake")
+    assert session.may_plant(session.exercise(RENEWAL))
+    fake.queue(Reply(text="alpha beta gamma delta epsilon zeta", chunk_delay=0.2))
+    app = app_for(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+        await settle(app, pilot)
+        app.screen.query_one("#prompt", TextArea).insert("my prompt")
+        await pilot.press("f5")
+        output = app.screen.query_one("#output", OutputView)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if output.text:
+                break
+        assert output.text.startswith("alpha")
+        assert "alpha" not in text_of(output)
+        assert "The model is answering" in text_of(output)
+        await pilot.press("escape")  # a cancelled answer is judged by nobody: reveal it
+        await settle(app, pilot)
+        assert "alpha" in text_of(output)

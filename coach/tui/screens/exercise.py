@@ -160,7 +160,7 @@ class ExerciseScreen(_Base):
     async def _send(self, prompt: str) -> None:
         output = self.query_one("#output", OutputView)
         usage = self.query_one("#usage", Static)
-        output.reset()
+        output.reset(blind=self.session.may_plant(self.exercise))
         usage.update("")
         self.query_one("#output-box").display = True
         self._busy(True)

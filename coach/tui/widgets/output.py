@@ -9,15 +9,23 @@ from coach.tui.widgets.safe import plain
 
 
 class OutputView(Static):
-    """Accumulates streamed text; never interprets it as markup."""
+    """Accumulates streamed text; never interprets it as markup.
+
+    Blind mode shows only progress while the answer streams. It is used for
+    every attempt at an exercise that may plant a flaw, so that watching the
+    real output stream cannot give a planted one away (and hiding it says
+    nothing about this attempt). `mark` reveals what arrived: a cancelled or
+    cut-off answer goes to no judgment.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.text = ""
         self.note = ""
+        self.blind = False
 
-    def reset(self) -> None:
-        self.text, self.note = "", ""
+    def reset(self, *, blind: bool = False) -> None:
+        self.text, self.note, self.blind = "", "", blind
         self._show()
 
     def append(self, piece: str) -> None:
@@ -25,10 +33,20 @@ class OutputView(Static):
         self._show()
 
     def mark(self, note: str) -> None:
-        self.note = note
+        self.note, self.blind = note, False
         self._show()
 
     def _show(self) -> None:
+        if self.blind:
+            words = len(self.text.split())
+            self.update(
+                Text(
+                    f"The model is answering… {words} words so far. You will see the "
+                    "output when you judge it.",
+                    style="italic",
+                )
+            )
+            return
         shown = Text(plain(self.text))
         if self.note:
             shown.append(f"\n{self.note}", style="bold italic")
