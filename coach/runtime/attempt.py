@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from coach import llm
@@ -96,15 +96,10 @@ def conclude(
     truth = judgment_grade = None
     if judgment is not None:
         truth, judgment_grade = grade_judgment_of(exercise, grade, shown, judgment)
-    return AttemptOutcome(
-        exercise_id=exercise.id,
-        level=exercise.level,
-        kind=str(exercise.kind),
-        difficulty=exercise.difficulty,
-        needs_model=str(exercise.needs_model),
+    return AttemptOutcome.finished(
+        exercise,
+        started_at,
         placement=placement,
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
         model=spec.model if spec else None,
         model_tier=spec.tier if spec else None,
         prompt=prompt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from coach.runtime.outcome import AttemptOutcome
@@ -78,15 +78,10 @@ def fit_outcome(
     exercise: Any, grade: FitGrade, started_at: datetime, *, placement: bool = False
 ) -> AttemptOutcome:
     """A graded fit attempt; what was 'shown' is the learner's own step-by-step answer."""
-    return AttemptOutcome(
-        exercise_id=exercise.id,
-        level=exercise.level,
-        kind=str(exercise.kind),
-        difficulty=exercise.difficulty,
-        needs_model=str(exercise.needs_model),
+    return AttemptOutcome.finished(
+        exercise,
+        started_at,
         placement=placement,
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
         shown=Shown(text=grade.summary_text()),
         output_grade=grade.as_output_grade(),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -35,6 +35,23 @@ class AttemptOutcome(BaseModel):
     truth: Truth | None = None
     judgment_grade: JudgmentGrade | None = None
     call: CallResult | None = None
+
+    @classmethod
+    def finished(
+        cls, exercise: Any, started_at: datetime, *, placement: bool = False, **evidence: Any
+    ) -> AttemptOutcome:
+        """An outcome finished now, with the exercise's snapshot (level, difficulty, needs)."""
+        return cls(
+            exercise_id=exercise.id,
+            level=exercise.level,
+            kind=str(exercise.kind),
+            difficulty=exercise.difficulty,
+            needs_model=str(exercise.needs_model),
+            placement=placement,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            **evidence,
+        )
 
     @property
     def output_passed(self) -> bool | None:
