@@ -35,6 +35,7 @@ class AttemptOutcome(BaseModel):
     truth: Truth | None = None
     judgment_grade: JudgmentGrade | None = None
     call: CallResult | None = None
+    details: dict[str, Any] | None = None  # multi-step kinds: per-input results, trace
 
     @classmethod
     def finished(
@@ -85,6 +86,7 @@ class AttemptOutcome(BaseModel):
             real_output=self.real_output,
             trap=self.shown.mutation.model_dump(mode="json") if self.shown.mutation else None,
             checks=[check.model_dump(mode="json") for check in grade.checks] if grade else [],
+            details=self.details,
             output_score=grade.score if grade else None,
             judgment=judgment,
             judgment_correct=verdict.correct if verdict else None,

@@ -73,4 +73,5 @@ def conclude_run(
         judgment=judgment,
         truth=truth,
         judgment_grade=verdict,
+        details={**run.details, "totals": run.totals.model_dump(), "complete": run.complete},
     )

@@ -88,6 +88,8 @@ class NewAttempt(Record):
     trap: JsonObject | None = None
     # One entry per check: grader, passed, score, reason, unscored …
     checks: list[JsonObject] = Field(default_factory=list)
+    # Per-input results, step outputs, an agent's trace, eval results (multi-step kinds).
+    details: JsonObject | None = None
     output_score: float | None = Field(default=None, ge=0, le=1)
     # verdict, confidence, pinpoint; None for kinds without a judgment step.
     judgment: JsonObject | None = None

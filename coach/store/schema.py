@@ -109,6 +109,8 @@ attempts = sa.Table(
     sa.Column("real_output", sa.Text, nullable=True),
     sa.Column("trap", _json(), nullable=True),
     sa.Column("checks", _json(), nullable=False),
+    # Per-input results, a pipeline's step outputs, an agent's trace, eval results.
+    sa.Column("details", _json(), nullable=True),
     sa.Column("output_score", sa.Float, nullable=True),
     sa.Column("judgment", _json(), nullable=True),
     sa.Column("judgment_correct", sa.Boolean, nullable=True),

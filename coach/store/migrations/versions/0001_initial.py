@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("real_output", sa.Text(), nullable=True),
         sa.Column("trap", _json(), nullable=True),
         sa.Column("checks", _json(), nullable=False),
+        sa.Column("details", _json(), nullable=True),
         sa.Column("output_score", sa.Float(), nullable=True),
         sa.Column("judgment", _json(), nullable=True),
         sa.Column("judgment_correct", sa.Boolean(), nullable=True),
