@@ -4,11 +4,12 @@
     grade = grade_output(output, exercise.checks, GradeContext(materials=exercise.materials))
     grade.passed, grade.score, grade.deterministic_verdict, grade.summary()
 
-Importing the package registers every built-in grader (the modules below);
-agent graders are registered later by the runtime with `register`.
+Importing the package registers every built-in grader (the modules below),
+the agent graders too (unscored without an agent run's trace).
 """
 
 from graders import (  # noqa: F401  (imported to register the built-in graders)
+    agent,
     length,
     numbers,
     python_check,

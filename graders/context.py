@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class GradeContext:
       never import a model client. None means no judge: rubric is unscored.
     - timeout_s: the wall-clock limit for a python check.
     - pack_dir: where a python check's `file` option is resolved.
+    - extra: what a runtime adds for its own graders (an agent run: `trace`, `files`).
     """
 
     materials: Mapping[str, str] = field(default_factory=dict)
@@ -26,3 +28,4 @@ class GradeContext:
     judge: Callable[[str], str] | None = None
     timeout_s: float = 5.0
     pack_dir: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)

@@ -27,6 +27,7 @@ def _register() -> None:
         attempt_cmd,
         config_cmd,
         content_cmd,
+        export_cmd,
         keys_cmd,
         models_cmd,
         simulate_cmd,
@@ -40,6 +41,8 @@ def _register() -> None:
     main.add_command(ask_cmd.ask)
     main.add_command(attempt_cmd.attempt)
     main.add_command(simulate_cmd.simulate)
+    main.add_command(export_cmd.export)
+    main.add_command(export_cmd.verify)
 
 
 _register()

@@ -77,6 +77,8 @@ def attempt(
     from coach.llm.choices import spec_for
     from coach.runtime import attempt as run
     from coach.runtime.judge import make_judge
+    from coach.runtime.kinds import LEARNER_INPUT, MULTI_STEP, run_kind
+    from coach.runtime.runs import conclude_run
     from graders.judgment import Judgment
 
     try:
@@ -87,19 +89,19 @@ def attempt(
     exercise = catalog.exercise(exercise_id)
     if exercise is None:
         _fail(f"no exercise {exercise_id!r}", "`coach exercises list` shows the ids.")
-    try:
-        run.check_supported(exercise)
-    except run.UnsupportedKind as error:
-        _fail(str(error))
+    if exercise.kind == Kind.FIT:
+        _fail(f"{exercise.id} is a fit exercise: it runs in the app (`coach`), step by step")
 
     prompt = prompt_file.read_text(encoding="utf-8") if prompt_file else prompt_text
-    if exercise.kind == Kind.PROMPT and not (prompt and prompt.strip()):
-        _fail(
-            "this is a prompt exercise: give your prompt", "Use --prompt TEXT or --prompt-file F."
-        )
     if exercise.kind == Kind.REVIEW and prompt:
         click.echo("note: review exercises take no prompt; --prompt is ignored", err=True)
         prompt = None
+    elif exercise.kind != Kind.REVIEW and not (prompt and prompt.strip()):
+        what = LEARNER_INPUT.get(exercise.kind, "your prompt")
+        _fail(
+            f"this is a {exercise.kind} exercise: give {what}",
+            "Use --prompt TEXT or --prompt-file F.",
+        )
     if error_kind and error_kind not in exercise.judgment.error_kinds:
         kinds = ", ".join(exercise.judgment.error_kinds) or "none listed"
         _fail(f"unknown error kind {error_kind!r}", f"This exercise's error kinds: {kinds}.")
@@ -107,17 +109,7 @@ def attempt(
     seed = seed if seed is not None else secrets.randbits(32)
     rng = random.Random(seed)
     started = datetime.now(UTC)
-    spec = call = None
     spend = llm.SpendTracker(config.spend_cap_usd)
-    if exercise.kind == Kind.PROMPT:
-        try:
-            spec = spec_for(config, model_name, api_base)
-            call = asyncio.run(run.produce(exercise, prompt or "", spec, spend=spend))
-        except llm.StreamCutOff as error:
-            _fail(error.message, "Your prompt is kept: run the same command again.")
-        except llm.ModelError as error:
-            _fail(error.message, error.fix)
-    shown = run.present(exercise, call.text if call else None, trap, rng, config.trap_rate)  # type: ignore[arg-type]
     judgment = None
     if verdict is not None:
         judgment = Judgment(
@@ -129,17 +121,65 @@ def attempt(
     judge = None
     if config.judge_model:
         judge = make_judge(spec_for(config, config.judge_model), spend)
-    outcome = run.conclude(
-        exercise,
-        started_at=started,
-        shown=shown,
-        judgment=judgment,
-        prompt=prompt,
-        call=call,
-        spec=spec,
-        judge=judge,
-        placement=placement,
-    )
+    spec = None
+    if exercise.kind != Kind.REVIEW:
+        try:
+            spec = spec_for(config, model_name, api_base)
+        except llm.ModelError as error:
+            _fail(error.message, error.fix)
+
+    if exercise.kind in MULTI_STEP:
+        assert spec is not None and prompt is not None
+        try:
+            kind_run = asyncio.run(
+                run_kind(
+                    exercise,
+                    prompt,
+                    spec,
+                    rng=rng,
+                    trap_mode=trap,
+                    trap_rate=config.trap_rate,  # type: ignore[arg-type]
+                    on_progress=_progress,
+                    spend=spend,
+                    judge=judge,
+                )
+            )
+        except ValueError as error:  # the steps, plan or cases did not parse: nothing ran
+            _fail(str(error), "Fix your input; nothing was sent to the model.")
+        except llm.ModelError as error:
+            _fail(error.message, error.fix)
+        outcome = conclude_run(
+            exercise,
+            kind_run,
+            started_at=started,
+            learner_input=prompt,
+            judgment=judgment,
+            model=spec.model,
+            model_tier=spec.tier,
+            placement=placement,
+        )
+    else:
+        call = None
+        if exercise.kind == Kind.PROMPT:
+            assert spec is not None
+            try:
+                call = asyncio.run(run.produce(exercise, prompt or "", spec, spend=spend))
+            except llm.StreamCutOff as error:
+                _fail(error.message, "Your prompt is kept: run the same command again.")
+            except llm.ModelError as error:
+                _fail(error.message, error.fix)
+        shown = run.present(exercise, call.text if call else None, trap, rng, config.trap_rate)  # type: ignore[arg-type]
+        outcome = run.conclude(
+            exercise,
+            started_at=started,
+            shown=shown,
+            judgment=judgment,
+            prompt=prompt,
+            call=call,
+            spec=spec,
+            judge=judge,
+            placement=placement,
+        )
 
     from coach.runtime.progress import record_attempt
     from coach.store import open_store
@@ -151,6 +191,10 @@ def attempt(
         click.echo(json.dumps(report, indent=2))
     else:
         _print(report)
+
+
+def _progress(what: str, done: int, total: int) -> None:
+    click.echo(f"  {what} ({done}/{total})", err=True)
 
 
 def _report(outcome: Any, recorded: Any, seed: int) -> dict[str, Any]:
@@ -186,6 +230,7 @@ def _report(outcome: Any, recorded: Any, seed: int) -> dict[str, Any]:
         "brier": verdict.brier if verdict else None,
         "judgment_feedback": verdict.reason if verdict else None,
         "cost_usd": outcome.call.cost_usd if outcome.call else None,
+        "details": outcome.details,
         "level_before": recorded.level_before,
         "level_after": recorded.level_after,
         "level_reason": recorded.reason,

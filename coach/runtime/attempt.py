@@ -20,21 +20,6 @@ from coach.runtime.present import Shown, TrapMode, present_output, present_revie
 from coach.runtime.render import render_prompt
 from graders.judgment import Judgment
 
-# Kinds this module runs end to end; the others have their own runtimes.
-SUPPORTED = frozenset({Kind.PROMPT, Kind.REVIEW})
-
-
-class UnsupportedKind(ValueError):
-    pass
-
-
-def check_supported(exercise: Any) -> None:
-    if exercise.kind not in SUPPORTED:
-        raise UnsupportedKind(
-            f"{exercise.id} is a {exercise.kind} exercise; headless attempts run "
-            f"{', '.join(sorted(SUPPORTED))} exercises so far"
-        )
-
 
 async def produce(
     exercise: Any,

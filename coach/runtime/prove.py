@@ -95,7 +95,36 @@ def prove(loaded: LoadedExercise, *, trusted: bool) -> list[Problem]:
     if every and not bad_caught:
         problems.append("the known-bad output passes every check: the checks cannot tell it apart")
     problems += _trap_problems(exercise, every)
+    problems += _reference_input_problems(exercise)
     return [Problem(shown, f"{exercise.id}", message) for message in problems]
+
+
+def _reference_input_problems(exercise: Any) -> list[str]:
+    """The reference steps, agent plan or eval cases must be valid learner input."""
+    if exercise.kind == Kind.PIPELINE:
+        from coach.runtime.pipeline import check_steps
+
+        if not exercise.reference_steps:
+            return ["reference_steps: a pipeline exercise needs its reference steps"]
+        return [
+            f"reference_steps: {p}"
+            for p in check_steps(exercise.reference_steps, exercise.materials)
+        ]
+    if exercise.kind == Kind.AGENT:
+        from coach.runtime.agent import PlanError, parse_plan
+
+        try:
+            parse_plan(exercise.reference.solution or "", exercise.agent.tools)
+        except PlanError as error:
+            return [f"reference.solution (the agent plan): {error}"]
+    if exercise.kind == Kind.EVALS:
+        from coach.runtime.evals import EvalsInputError, cases_of
+
+        try:
+            cases_of(exercise)
+        except EvalsInputError as error:
+            return [f"reference.solution (the eval cases): {p}" for p in error.problems]
+    return []
 
 
 def _trap_problems(exercise: Any, every: list[Case]) -> list[str]:

@@ -41,6 +41,9 @@ class KindRun(BaseModel):
     grade: OutputGrade
     shown: Shown  # what the learner judges (possibly a planted flaw)
     real_output: str  # the real final output(s), as text
+    # The grade of the one output the learner judges, when `grade` covers several
+    # (instructions and pipelines judge one input's output): the judgment's truth.
+    judged_grade: OutputGrade | None = None
     details: dict[str, Any] = Field(default_factory=dict)
     totals: RunTotals = Field(default_factory=RunTotals)
     complete: bool = True  # False when cancelled or a budget ran out
@@ -59,7 +62,8 @@ def conclude_run(
 ) -> AttemptOutcome:
     truth = verdict = None
     if judgment is not None:
-        truth, verdict = grade_judgment_of(exercise, run.grade, run.shown, judgment)
+        judged = run.judged_grade or run.grade
+        truth, verdict = grade_judgment_of(exercise, judged, run.shown, judgment)
     return AttemptOutcome.finished(
         exercise,
         started_at,

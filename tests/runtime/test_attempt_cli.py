@@ -138,3 +138,37 @@ def test_a_server_that_is_down_is_named(closed_port: int) -> None:
     )
     assert result.exit_code == 1
     assert "127.0.0.1" in result.stderr or "connect" in result.stderr.lower()
+
+
+def test_an_instructions_exercise_runs_every_hidden_input(fake: FakeOpenAI) -> None:
+    exercise = load_catalog().exercise("l3-hr-helpdesk-instructions")
+    assert exercise is not None
+    for item in exercise.inputs:
+        needle = item.text.splitlines()[-1]  # the question line is unique per input
+        fake.reply_when(needle, behaviour=Reply(text=exercise.reference.good_outputs[item.id]))
+    report = attempt(fake, "--verdict", "ok", "--seed", "4", exercise="l3-hr-helpdesk-instructions")
+    assert report["kind"] == "instructions"
+    assert report["output_passed"] is True
+    assert len(report["checks"]) == len(exercise.inputs)
+    assert {entry["id"] for entry in report["details"]["inputs"]} == {i.id for i in exercise.inputs}
+    assert len(fake.chat_requests) == len(exercise.inputs)
+    assert report["judgment_correct"] is True
+
+
+def test_bad_pipeline_steps_are_refused_before_any_call(fake: FakeOpenAI) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "attempt",
+            "l4-lead-routing-pipeline",
+            "--prompt",
+            '[[steps]]\nname = "a"\ntemplate = "{nope}"',
+            "--model",
+            "openai/fake-model",
+            "--api-base",
+            fake.base_url,
+        ],
+    )
+    assert result.exit_code == 1
+    assert "nope" in result.stderr
+    assert fake.chat_requests == []

@@ -125,3 +125,26 @@ def test_copying_a_builtin_exercise_into_a_pack_is_a_duplicate(tmp_path: Path) -
     code, problems = check(str(pack))
     assert code == 1
     assert [p["field"] for p in problems] == ["id"]
+
+
+def test_reference_steps_plans_and_cases_must_be_valid_input(tmp_path: Path) -> None:
+    exercises = Path(__file__).parent.parent.parent / "exercises"
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    broken = {
+        "l4-lead-routing-pipeline.toml": ("{previous}", "{extracted}"),
+        "l5-q3-travel-expenses-agent.toml": ('approval = "never"', 'approval = "sometimes"'),
+        "l6-pii-redactor-evals.toml": ("[[cases]]", "[[case]]"),
+    }
+    for name, (old, new) in broken.items():
+        (source,) = exercises.rglob(name)
+        text = source.read_text()
+        assert old in text
+        text = text.replace('id = "', 'id = "pack-', 1).replace(old, new)
+        (pack / name).write_text(text)
+    code, problems = check(str(pack))
+    assert code == 1
+    messages = {p["field"]: p["message"] for p in problems}
+    assert "extracted" in messages["pack-l4-lead-routing-pipeline"]
+    assert "agent plan" in messages["pack-l5-q3-travel-expenses-agent"]
+    assert "eval cases" in messages["pack-l6-pii-redactor-evals"]

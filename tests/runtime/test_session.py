@@ -113,3 +113,38 @@ def test_session_imports_neither_textual_nor_litellm() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def _judge_review(session: Session, verdict: str = "ok") -> None:
+    exercise = session.exercise("l1-seat-quote-review")
+    shown = session.present(exercise, None)
+    outcome = session.conclude(
+        exercise,
+        started_at=datetime.now(UTC),
+        shown=shown,
+        judgment=Judgment(verdict=verdict, confidence=0.8),  # type: ignore[arg-type]
+    )
+    session.record(outcome)
+
+
+def test_progress_replays_level_and_ability_attempt_by_attempt() -> None:
+    from coach.engine.replay import LearnerTracker
+    from coach.runtime.progress import evidence_of
+
+    session = Session.open(seed=1, trap_mode="never")
+    session.save_profile("Ada", "analyst", "local/smollm2")
+    assert session.progress() == []
+    for verdict in ("ok", "wrong", "ok", "ok"):
+        _judge_review(session, verdict)
+    points = session.progress()
+    assert [p.index for p in points] == [1, 2, 3, 4]
+    assert [p.at for p in points] == [r.finished_at for r in session.history()]
+    assert points[-1].level == session.level
+    tracker = LearnerTracker()
+    for point, record in zip(points, session.history(), strict=True):
+        tracker.observe(evidence_of(record))
+        assert point.level == tracker.level
+        assert point.theta == pytest.approx(tracker.ability.theta())
+        # level k's centre on the logit scale maps to k
+        assert point.ability == pytest.approx(point.theta / 2.0 + 3.5)
+    assert all(0.0 <= p.ability <= 7.0 for p in points)

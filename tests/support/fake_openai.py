@@ -132,6 +132,7 @@ class FakeOpenAI:
         self.requests: list[Recorded] = []
         self.disconnects = 0  # clients that went away mid-stream
         self._script: deque[Behaviour] = deque()
+        self._matches: list[tuple[tuple[str, ...], Behaviour]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -142,10 +143,24 @@ class FakeOpenAI:
         with self._lock:
             self._script.extend(behaviours)
 
-    def _next(self, model: str | None) -> Behaviour:
+    def reply_when(self, *needles: str, behaviour: Behaviour) -> None:
+        """Answer every request whose message texts contain all `needles` with `behaviour`.
+
+        Not used up: it applies to each matching request, after the queue is
+        empty; the first added rule that matches wins.
+        """
+        with self._lock:
+            self._matches.append((needles, behaviour))
+
+    def _next(self, model: str | None, body: dict[str, Any] | None = None) -> Behaviour:
         with self._lock:
             if self._script:
                 return self._script.popleft()
+            if self._matches:
+                text = _message_text(body)
+                for needles, behaviour in self._matches:
+                    if all(needle in text for needle in needles):
+                        return behaviour
         return BY_MODEL.get(model or "", Reply())
 
     def _record(self, entry: Recorded) -> None:
@@ -234,7 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, _error_body("Body is not JSON.", "invalid_request_error", None))
             return
         model = body.get("model")
-        behaviour = self.fake._next(model)
+        behaviour = self.fake._next(model, body)
         stream = bool(body.get("stream"))
         try:
             self._serve(behaviour, body, stream)
@@ -374,6 +389,18 @@ def _words(text: str) -> list[str]:
     """Split text into chunks that join back to it exactly (each word keeps its space)."""
     parts = text.split(" ")
     return [p + " " for p in parts[:-1]] + [parts[-1]]
+
+
+def _message_text(body: dict[str, Any] | None) -> str:
+    """Every message's text in a chat request, joined (for `reply_when`)."""
+    parts: list[str] = []
+    for message in (body or {}).get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            parts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return "\n".join(parts)
 
 
 def _usage(reply: Reply) -> dict[str, int]:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from coach.runtime.session import MIN_FOR_D_PRIME
+from coach.tui.widgets.progress_chart import ProgressChart
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -63,6 +64,8 @@ class HomeScreen(Screen[None]):
                 for problem in problems[:3]:
                     shown.append(f"\n{problem}")
                 yield Static(shown, id="problems", markup=False)
+            yield Static("Progress", classes="section")
+            yield ProgressChart(id="progress")
             yield Static("Recent attempts", classes="section")
             table: DataTable[str] = DataTable(cursor_type="none", id="recent")
             yield table
@@ -99,6 +102,7 @@ class HomeScreen(Screen[None]):
         else:
             shown = f"Next: {self.next.title} ({self.next.kind}, level {self.next.level})"
         self.query_one("#next", Static).update(shown)
+        self.query_one("#progress", ProgressChart).set_points(session.progress())
         table = self.query_one("#recent", DataTable)
         table.clear()
         for record in reversed(session.history(limit=RECENT)):

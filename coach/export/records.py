@@ -1,0 +1,159 @@
+"""The capability export as data: pydantic models, one record per person.
+
+The published JSON Schema (`schemas/capability-export.schema.json`) is
+generated from `CapabilityExport` (see `coach.export.schema`), so the models
+and the schema cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+
+SCHEMA_ID = "coach-capability-export/1"
+
+Hash = str
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
+
+
+class Demonstrated(_Model):
+    """The level the engine gives on replaying every attempt, with its uncertainty."""
+
+    level: int | None = Field(description="None before any attempt (not placed).")
+    name: str | None = None
+    provisional: bool = Field(description="True when the placement ended early.")
+    theta: float | None = Field(None, description="Posterior mean ability (combined).")
+    sd: float | None = Field(None, description="Posterior standard deviation of theta.")
+    p_level: float | None = Field(None, description="Posterior probability of this level.")
+
+
+class Gap(_Model):
+    status: Literal["at", "below", "above", "unplaced", "no_target"]
+    gap: int | None = Field(description="Levels to go; 0 at or above the target.")
+    sentence: str
+
+
+class LevelEvidence(_Model):
+    level: int
+    name: str | None = None
+    attempts: int
+    scored: int = Field(description="Attempts with a pass/fail outcome.")
+    passed: int
+    pass_rate: float | None
+    last_practised: AwareDatetime | None
+
+
+class CalibrationBin(_Model):
+    lo: float
+    hi: float
+    n: int
+    mean_confidence: float
+    share_right: float
+
+
+class JudgmentSummary(_Model):
+    n: int
+    hits: int
+    misses: int
+    false_alarms: int
+    correct_rejections: int
+    hit_rate: float | None
+    false_alarm_rate: float | None
+    d_prime: float
+    bias_c: float
+    n_confidence: int
+    brier: float | None
+    calibration: list[CalibrationBin] = Field(description="Stated confidence against being right.")
+
+
+class LevelChange(_Model):
+    at: AwareDatetime
+    from_level: int | None
+    to_level: int
+    reason: str
+    provisional: bool
+
+
+class ChainAttempt(_Model):
+    """One attempt in the learner's hash chain, with what is needed to check it.
+
+    `content` is the attempt's canonical content as the store hashes it. When
+    prompts are left out, the fields in `redacted` are replaced by
+    `{"sha256": <hex of their canonical JSON>}`; the store hash can then not be
+    recomputed, and `seal` (sha256 of `hash` + canonical JSON of `content`)
+    binds the redacted content to the chain instead.
+    """
+
+    position: int = Field(ge=0, description="0-based position in the exported window.")
+    id: int
+    exercise_id: str
+    finished_at: AwareDatetime
+    output_score: float | None
+    judgment_correct: bool | None
+    sprint_id: int | None
+    prev_hash: Hash = Field(pattern=r"^[0-9a-f]{64}$")
+    hash: Hash = Field(pattern=r"^[0-9a-f]{64}$")
+    content: dict[str, JsonValue]
+    redacted: list[str]
+    seal: Hash = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Chain(_Model):
+    anchor: Hash = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="Hash of the attempt before the window (GENESIS, 64 zeros, from the start).",
+    )
+    head: Hash | None = Field(description="Hash of the last exported attempt.")
+    attempts_before_window: int
+    length: int
+    attempts: list[ChainAttempt]
+
+
+class LearnerExport(_Model):
+    id: int
+    name: str
+    email: str | None
+    role: str
+    role_name: str | None
+    target_level: int | None
+    demonstrated: Demonstrated
+    gap: Gap
+    attempts: int
+    passed: int
+    pass_rate: float | None
+    last_practised: AwareDatetime | None
+    evidence_by_level: list[LevelEvidence]
+    judgment: JudgmentSummary | None = Field(description="None with too few judgments.")
+    level_history: list[LevelChange]
+    sprints: list[int]
+    chain: Chain
+
+
+class RoleRollup(_Model):
+    role: str
+    role_name: str | None
+    target_level: int | None
+    people: int
+    by_level: dict[str, int] = Field(description="People per demonstrated level ('unplaced').")
+    at_or_above_target: int
+    below_target: int
+    unplaced: int
+
+
+class TeamRollup(_Model):
+    people: int
+    by_level: dict[str, int]
+    by_role: list[RoleRollup]
+
+
+class CapabilityExport(_Model):
+    schema_: Literal["coach-capability-export/1"] = Field(SCHEMA_ID, alias="schema")
+    generated_at: AwareDatetime
+    since: AwareDatetime | None
+    include_prompts: bool
+    learners: list[LearnerExport]
+    team: TeamRollup

@@ -1,0 +1,89 @@
+"""Level and ability over time, drawn in plain text: one row per level, one column per attempt
+(oldest on the left; seven rows in all, the first a summary and key).
+
+Ability (the engine's estimate, on the level scale) is a bar in eighths of a
+row; the level the engine has placed you at is the highlighted row of each
+column (a `━` where the bar is lower). Many attempts are sampled to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from coach.runtime.session import ProgressPoint
+
+EMPTY = "No attempts yet: your level and ability will show here."
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+LABEL = 5  # "L6 │"
+ABILITY_STYLE = "cyan"
+LEVEL_STYLE = "bold yellow"
+
+
+def sample(points: Sequence[ProgressPoint], columns: int) -> list[ProgressPoint]:
+    """At most `columns` points: the last of each of `columns` equal runs, always the latest."""
+    n = len(points)
+    if n <= columns:
+        return list(points)
+    return [points[((i + 1) * n) // columns - 1] for i in range(columns)]
+
+
+def bar_cell(ability: float, row: int) -> str:
+    """The part of row `row` (spanning row-0.5..row+0.5) under a bar of height `ability`."""
+    filled = ability - (row - 0.5)
+    if filled <= 0:
+        return " "
+    if filled >= 1:
+        return EIGHTHS[-1]
+    return EIGHTHS[round(filled * 8)]
+
+
+def render_chart(points: Sequence[ProgressPoint], width: int, levels: int = 6) -> Text:
+    if not points:
+        return Text(EMPTY, style="dim")
+    latest = points[-1]
+    plot = max(4, width - LABEL)
+    shown = sample(points, plot)
+    step = max(1, min(3, plot // len(shown)))
+    text = Text()
+    now = "placing" if latest.level is None else f"level {latest.level}"
+    text.append(f"Now: {now} · ability {latest.ability:.1f}", style="bold")
+    text.append(f" · {len(points)} attempt{'s' if len(points) != 1 else ''}   ")
+    text.append("█", style=ABILITY_STYLE)
+    text.append(" ability ")
+    text.append("━", style=LEVEL_STYLE)
+    text.append(" level")
+    for row in range(levels, 0, -1):
+        text.append(f"\nL{row} │ ", style="dim")
+        for point in shown:
+            ability = min(max(point.ability, 0.5), levels + 0.5)
+            cell = bar_cell(ability, row)
+            if point.level == row:
+                text.append((cell if cell != " " else "━") * step, style=LEVEL_STYLE)
+            else:
+                text.append(cell * step, style=ABILITY_STYLE)
+    return text
+
+
+class ProgressChart(Widget):
+    DEFAULT_CSS = """
+    ProgressChart {
+        height: auto;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.points: list[ProgressPoint] = []
+
+    def set_points(self, points: Sequence[ProgressPoint]) -> None:
+        self.points = list(points)
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return render_chart(self.points, self.size.width or 76)

@@ -1,0 +1,114 @@
+"""SVG screenshots of the main screens for the README (docs/screenshots/*.svg).
+
+    .venv/bin/python scripts/screenshots.py
+
+Drives the real app with Textual's pilot at 80×24 on a throwaway COACH_HOME:
+first run, home (after a few judged attempts, so the progress chart shows),
+an exercise, a judgment and its feedback. No model is called: the exercise is
+only typed into, and the judged one is a review exercise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "docs" / "screenshots"
+SIZE = (80, 24)
+PROMPT_EXERCISE = "l1-renewal-dates-to-json"
+REVIEW_EXERCISE = "l1-seat-quote-review"
+
+
+async def shoot(out: Path) -> list[Path]:
+    from textual.widgets import TextArea
+
+    from coach.llm.readiness import Readiness
+    from coach.runtime.session import Session
+    from coach.tui.app import CoachApp
+    from coach.tui.screens import first_run
+    from coach.tui.screens.exercise import screen_for
+    from graders.judgment import Judgment
+
+    # The model check would depend on this machine: show the ready line.
+    first_run.check_ready = lambda spec: Readiness(spec, True, "runs on this machine, offline")
+
+    session = Session.open(seed=1, trap_mode="never")
+    app = CoachApp(session=session, warm_up=False)
+    written: list[Path] = []
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def save(name: str) -> None:
+        app.save_screenshot(filename=f"{name}.svg", path=str(out))
+        written.append(out / f"{name}.svg")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Ada")
+        save("first-run")
+
+        await pilot.press("f5")
+        await settle(pilot)
+        review = session.exercise(REVIEW_EXERCISE)
+        for verdict in ("wrong", "ok", "wrong", "wrong", "ok"):
+            outcome = session.conclude(
+                review,
+                started_at=datetime.now(UTC),
+                shown=session.present(review, None),
+                judgment=Judgment(verdict=verdict, confidence=0.8),  # type: ignore[arg-type]
+            )
+            session.record(outcome)
+        app.screen.refresh_view()  # type: ignore[attr-defined]
+        await settle(pilot)
+        save("home")
+        app.screen.query_one("#progress").scroll_visible(animate=False)
+        await settle(pilot)
+        save("home-progress")
+        app.screen.query_one("#home").scroll_home(animate=False)
+
+        app.push_screen(screen_for(session, session.exercise(PROMPT_EXERCISE)))
+        await settle(pilot)
+        editor = app.screen.query_one("#prompt", TextArea)
+        editor.cursor_blink = False
+        editor.insert("List every date in the email as a JSON list of ISO dates.")
+        await pilot.pause()
+        save("exercise")
+        app.pop_screen()
+        await settle(pilot)
+
+        app.push_screen(screen_for(session, review))
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        save("judgment")
+
+        await pilot.press("f5")
+        await settle(pilot)
+        save("feedback")
+    session.close()
+    return written
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="coach-screens-") as home:
+        os.environ["COACH_HOME"] = home
+        for name in ("COACH_DATABASE_URL", "COACH_CONFIG", "COACH_EXERCISE_PATH"):
+            os.environ.pop(name, None)
+        sys.path.insert(0, str(REPO))
+        for path in asyncio.run(shoot(OUT)):
+            print(path.relative_to(REPO))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Time to the first screen: `coach` (fresh COACH_HOME, first-run screen) vs a bare Textual app.
+
+    .venv/bin/python tests/bench/startup.py [--runs 5]
+
+Each run is a fresh interpreter (`sys.executable -c ...`) that runs the app
+with `App.run(headless=True)` and, at the first refresh after the first screen
+is up, prints the seconds since the parent spawned it (`time.time()` against a
+start time passed in the environment; the same method for both apps) and the
+heavy modules already imported. `coach` goes through its console-script import
+path (`coach.cli`) and its real `CoachApp`; the first refresh is where it
+would start its background warm-up, so that is where the clock stops. Prints
+the median of each, their ratio (goal ≤ 1.5) and whether litellm (or
+llama_cpp) was imported before the first screen (it must not be).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HEAVY = ("litellm", "llama_cpp")
+GOAL = 1.5
+
+_REPORT = """
+def _report(app):
+    import json, os, sys, time
+    print(json.dumps({
+        "seconds": time.time() - float(os.environ["BENCH_T0"]),
+        "screen": type(app.screen).__name__,
+        "heavy": [m for m in HEAVY if m in sys.modules],
+    }), flush=True)
+    app.exit()
+""".replace("HEAVY", repr(HEAVY))
+
+COACH = (
+    _REPORT
+    + """
+import coach.cli  # the console script's import path
+from coach.tui.app import CoachApp
+
+app = CoachApp()
+# Called at the first refresh after the first screen is pushed: stop the clock there.
+app._start_warm_up = lambda: _report(app)
+app.run(headless=True)
+"""
+)
+
+BARE = (
+    _REPORT
+    + """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+
+    def on_mount(self):
+        self.call_after_refresh(_report, self)
+
+Bare().run(headless=True)
+"""
+)
+
+
+def one_run(code: str) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as home:
+        env = {**os.environ, "COACH_HOME": home, "BENCH_T0": repr(time.time())}
+        for name in ("COACH_DATABASE_URL", "COACH_CONFIG", "COACH_EXERCISE_PATH"):
+            env.pop(name, None)
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0 or not lines:
+        raise SystemExit(f"run failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    coach_runs: list[dict[str, object]] = []
+    bare_runs: list[dict[str, object]] = []
+    one_run(BARE)  # warm the OS file cache once, uncounted, for both
+    one_run(COACH)
+    for _ in range(args.runs):  # interleaved so drift hits both alike
+        bare_runs.append(one_run(BARE))
+        coach_runs.append(one_run(COACH))
+    coach_s = statistics.median(float(r["seconds"]) for r in coach_runs)  # type: ignore[arg-type]
+    bare_s = statistics.median(float(r["seconds"]) for r in bare_runs)  # type: ignore[arg-type]
+    ratio = coach_s / bare_s
+    heavy = sorted({m for r in coach_runs for m in r["heavy"]})  # type: ignore[attr-defined]
+    screens = sorted({str(r["screen"]) for r in coach_runs})
+    print(f"python {sys.version.split()[0]}, median of {args.runs} runs each")
+    print(f"bare Textual app (one Static): {bare_s * 1000:7.0f} ms to first screen")
+    print(f"coach ({', '.join(screens)}): {coach_s * 1000:7.0f} ms to first screen")
+    verdict = "ok" if ratio <= GOAL else "over the goal"
+    print(f"ratio coach / bare: {ratio:.2f} (goal ≤ {GOAL}: {verdict})")
+    print(
+        "heavy modules imported before the first screen: "
+        + (", ".join(heavy) if heavy else "none (litellm not imported)")
+    )
+
+
+if __name__ == "__main__":
+    main()
