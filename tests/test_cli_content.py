@@ -105,3 +105,14 @@ def test_console_script_runs(args: list[str]) -> None:
     script = Path(sys.executable).parent / "coach"
     result = subprocess.run([str(script), *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_lazy_command_resolves_to_its_own_name() -> None:
+    import click
+
+    from coach.cli import COMMANDS
+
+    ctx = click.Context(main)
+    for name in COMMANDS:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name

@@ -1,13 +1,48 @@
-"""The `coach` command. With no subcommand it opens the TUI."""
+"""The `coach` command. With no subcommand it opens the TUI.
+
+Subcommands are imported only when run (or listed by `--help`), so starting
+the app pays for none of them.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from coach import __version__
 
+# command name → (module in coach.cli, attribute)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("ask_cmd", "ask"),
+    "attempt": ("attempt_cmd", "attempt"),
+    "check": ("content_cmd", "check"),
+    "config": ("config_cmd", "config"),
+    "exercises": ("content_cmd", "exercises"),
+    "export": ("export_cmd", "export"),
+    "keys": ("keys_cmd", "keys"),
+    "models": ("models_cmd", "models"),
+    "simulate": ("simulate_cmd", "simulate"),
+    "verify": ("export_cmd", "verify"),
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name]
+        return getattr(importlib.import_module(f"coach.cli.{module}"), attribute)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="coach")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -19,30 +54,3 @@ def main(ctx: click.Context) -> None:
         from coach.tui import run_app
 
         run_app()
-
-
-def _register() -> None:
-    from coach.cli import (
-        ask_cmd,
-        attempt_cmd,
-        config_cmd,
-        content_cmd,
-        export_cmd,
-        keys_cmd,
-        models_cmd,
-        simulate_cmd,
-    )
-
-    main.add_command(content_cmd.check)
-    main.add_command(content_cmd.exercises)
-    main.add_command(config_cmd.config)
-    main.add_command(keys_cmd.keys)
-    main.add_command(models_cmd.models)
-    main.add_command(ask_cmd.ask)
-    main.add_command(attempt_cmd.attempt)
-    main.add_command(simulate_cmd.simulate)
-    main.add_command(export_cmd.export)
-    main.add_command(export_cmd.verify)
-
-
-_register()

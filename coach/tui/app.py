@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coach.config import ConfigError
-from coach.runtime.session import Session
+if TYPE_CHECKING:
+    from coach.runtime.session import Session
 
 # Screens another module owns, opened by name when their module exists.
 OPTIONAL_SCREENS = {
@@ -52,6 +52,13 @@ class ProblemScreen(Screen[None]):
         yield Footer()
 
 
+class LoadingScreen(Screen[None]):
+    """Drawn at once while the session (config, content, database) opens in a thread."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("coach · opening your practice record…", id="loading")
+
+
 class CoachApp(App[None]):
     TITLE = "coach"
     SUB_TITLE = "practise working with generative AI"
@@ -64,18 +71,38 @@ class CoachApp(App[None]):
         super().__init__()
         self.session = session
         self.warm = warm_up
-        self.problem: str | None = None
-        if self.session is None:
-            try:
-                self.session = Session.open()
-            except ConfigError as error:
-                self.problem = str(error)
 
     def on_mount(self) -> None:
-        if self.session is None:
-            self.push_screen(ProblemScreen(self.problem or "unknown problem"))
+        if self.session is not None:
+            self._start(self.session)
             return
-        config = self.session.config
+        # The database (perhaps a team's PostgreSQL) and the content load off the
+        # UI thread, so the first screen draws at once.
+        self.push_screen(LoadingScreen())
+        self.call_after_refresh(
+            self.run_worker, self._open_session, thread=True, group="open", exit_on_error=False
+        )
+
+    def _open_session(self) -> None:
+        from coach.config import ConfigError
+        from coach.runtime.session import Session
+
+        try:
+            session = Session.open()
+        except ConfigError as error:
+            self.call_from_thread(self._show_problem, str(error))
+            return
+        except Exception as error:  # a database that cannot be opened, say
+            self.call_from_thread(self._show_problem, f"{type(error).__name__}: {error}")
+            return
+        self.call_from_thread(self._start, session)
+
+    def _show_problem(self, message: str) -> None:
+        self.switch_screen(ProblemScreen(message))
+
+    def _start(self, session: Session) -> None:
+        self.session = session
+        config = session.config
         if config.theme in self.available_themes:
             self.theme = config.theme
         if config.keymap:
@@ -83,8 +110,11 @@ class CoachApp(App[None]):
         from coach.tui.screens.first_run import FirstRunScreen
         from coach.tui.screens.home import HomeScreen
 
-        first = FirstRunScreen if self.session.is_first_run else HomeScreen
-        self.push_screen(first(self.session))
+        first = FirstRunScreen if session.is_first_run else HomeScreen
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(first(session))
+        else:
+            self.push_screen(first(session))
         if self.warm:
             self.call_after_refresh(self._start_warm_up)
 

@@ -236,7 +236,7 @@ async def test_corrupt_config_shows_the_message_not_a_traceback() -> None:
     path.write_text("model = [\n")
     app = CoachApp(warm_up=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, ProblemScreen)
         assert "config.toml" in text_of(app.screen.query_one("#problem"))
         await pilot.press("q")
