@@ -7,6 +7,7 @@ imported on first use, so a session that never runs an agent never loads it.
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,17 @@ LEARNER_INPUT = {
 }
 
 
+# kind → (module in coach.runtime, function). Imported on first use.
+_RUNNERS = {
+    Kind.INSTRUCTIONS: ("instructions", "run_instructions"),
+    Kind.PIPELINE: ("pipeline", "run_pipeline"),
+    Kind.AGENT: ("agent", "run_agent"),
+    Kind.EVALS: ("evals", "run_evals"),
+}
+# An evals run is judged as a summary of caught bugs: no planted flaw, no rubric judge.
+_SUMMARY_ONLY = frozenset({Kind.EVALS})
+
+
 async def run_kind(
     exercise: Any,
     learner_input: str,
@@ -40,53 +52,16 @@ async def run_kind(
     trusted: bool = True,
     judge: Callable[[str], str] | None = None,
 ) -> KindRun:
-    if exercise.kind == Kind.INSTRUCTIONS:
-        from coach.runtime.instructions import run_instructions
-
-        return await run_instructions(
-            exercise,
-            learner_input,
-            spec,
-            rng=rng,
-            trap_mode=trap_mode,
-            trap_rate=trap_rate,
-            on_progress=on_progress,
-            spend=spend,
-            trusted=trusted,
-            judge=judge,
-        )
-    if exercise.kind == Kind.PIPELINE:
-        from coach.runtime.pipeline import run_pipeline
-
-        return await run_pipeline(
-            exercise,
-            learner_input,
-            spec,
-            rng=rng,
-            trap_mode=trap_mode,
-            trap_rate=trap_rate,
-            on_progress=on_progress,
-            spend=spend,
-            trusted=trusted,
-            judge=judge,
-        )
-    if exercise.kind == Kind.AGENT:
-        from coach.runtime.agent import run_agent
-
-        return await run_agent(
-            exercise,
-            learner_input,
-            spec,
-            rng=rng,
-            trap_mode=trap_mode,
-            trap_rate=trap_rate,
-            on_progress=on_progress,
-            spend=spend,
-        )
-    if exercise.kind == Kind.EVALS:
-        from coach.runtime.evals import run_evals
-
-        return await run_evals(
-            exercise, learner_input, spec, rng=rng, on_progress=on_progress, spend=spend
-        )
-    raise ValueError(f"{exercise.kind} is not a multi-step kind")
+    if exercise.kind not in _RUNNERS:
+        raise ValueError(f"{exercise.kind} is not a multi-step kind")
+    module, function = _RUNNERS[exercise.kind]
+    runner = getattr(importlib.import_module(f"coach.runtime.{module}"), function)
+    options: dict[str, Any] = {"rng": rng, "on_progress": on_progress, "spend": spend}
+    if exercise.kind not in _SUMMARY_ONLY:
+        options |= {
+            "trap_mode": trap_mode,
+            "trap_rate": trap_rate,
+            "trusted": trusted,
+            "judge": judge,
+        }
+    return await runner(exercise, learner_input, spec, **options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_openai import Reply
@@ -132,21 +133,27 @@ async def test_fit_exercise_graded_against_the_key() -> None:
     assert session.history()[0].output_score == 1.0
 
 
+async def send_and_wait_for_text(app: CoachApp, pilot: Any, session: Session) -> OutputView:
+    """Open the renewal exercise, send "my prompt", and wait for the first streamed text."""
+    await settle(app, pilot)
+    app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+    await settle(app, pilot)
+    app.screen.query_one("#prompt", TextArea).insert("my prompt")
+    await pilot.press("f5")
+    output = app.screen.query_one("#output", OutputView)
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if output.text:
+            break
+    return output
+
+
 async def test_cancel_during_a_slow_stream_keeps_the_partial_and_the_prompt(fake) -> None:
     session = session_for(fake.base_url)
     fake.queue(Reply(text="one two three four five six seven eight nine ten", chunk_delay=0.2))
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
-        await settle(app, pilot)
-        app.screen.query_one("#prompt", TextArea).insert("my prompt")
-        await pilot.press("f5")
-        output = app.screen.query_one("#output", OutputView)
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if output.text:
-                break
+        output = await send_and_wait_for_text(app, pilot, session)
         assert output.text.startswith("one")
         await pilot.press("escape")
         await settle(app, pilot)
@@ -274,16 +281,7 @@ async def test_a_stream_that_may_be_swapped_for_a_planted_flaw_is_not_shown(fake
     fake.queue(Reply(text="alpha beta gamma delta epsilon zeta", chunk_delay=0.2))
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
-        await settle(app, pilot)
-        app.screen.query_one("#prompt", TextArea).insert("my prompt")
-        await pilot.press("f5")
-        output = app.screen.query_one("#output", OutputView)
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if output.text:
-                break
+        output = await send_and_wait_for_text(app, pilot, session)
         assert output.text.startswith("alpha")
         assert "alpha" not in text_of(output)
         assert "The model is answering" in text_of(output)
