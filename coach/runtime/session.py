@@ -29,16 +29,18 @@ from coach.llm.choices import spec_for
 from coach.runtime import attempt as run
 from coach.runtime.fit import FitGrade, fit_outcome
 from coach.runtime.judge import make_judge
+from coach.runtime.kinds import MULTI_STEP, run_kind
 from coach.runtime.learner import DEFAULT_ROLE, current_learner
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.present import Shown, TrapMode
 from coach.runtime.progress import RecordedAttempt, evidence_of, record_attempt, tracker_for
+from coach.runtime.runs import KindRun, Progress, conclude_run
 from coach.store import Store, open_store
 from coach.store.records import AttemptRecord, LearnerRecord
 from graders.judgment import Judgment
 
 # Kinds the TUI runs end to end so far.
-PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT})
+PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT}) | MULTI_STEP
 # d′ means little on fewer judgments than this, of each truth.
 MIN_FOR_D_PRIME = 5
 
@@ -63,6 +65,42 @@ def item_info(exercise: Any) -> ItemInfo:
         skills=tuple(exercise.skills),
         needs_model=str(exercise.needs_model),  # type: ignore[arg-type]
     )
+
+
+PIPELINE_STARTER = """\
+# Your steps, run in order on every hidden input. {input} is the input;
+# {<step name>} is an earlier step's output; {previous} the last one.
+# Add validate = true to a step that answers VALID or INVALID: <reason>.
+
+[[steps]]
+name = "step1"
+template = \"\"\"Do the first part of the task for this text:
+{input}\"\"\"
+"""
+
+EVALS_STARTER = """\
+# Your eval cases: each input is sent to the system under test and its
+# output checked. A good suite passes on the reference and catches each bug.
+
+[[cases]]
+id = "example"
+input = "A typical input for the system under test."
+checks = [
+  { grader = "contains", value = "what a correct output must contain" },
+]
+"""
+
+
+def starter_text(exercise: Any) -> str:
+    kind = exercise.kind
+    if kind == Kind.PIPELINE:
+        return PIPELINE_STARTER
+    if kind == Kind.AGENT:
+        tools = ", ".join(f'"{tool}"' for tool in exercise.agent.tools)
+        return f'instructions = """\n"""\n\n[permissions]\ntools = [{tools}]\napproval = "ask"\n'
+    if kind == Kind.EVALS:
+        return EVALS_STARTER
+    return ""
 
 
 class Session:
@@ -199,6 +237,53 @@ class Session:
             spec=self.spec() if call is not None else None,
             judge=judge,
         )
+
+    def _judge(self) -> Callable[[str], str] | None:
+        if not self.config.judge_model:
+            return None
+        return make_judge(spec_for(self.config, self.config.judge_model), self.spend)
+
+    async def run(
+        self, exercise: Any, learner_input: str, on_progress: Progress | None = None
+    ) -> KindRun:
+        """Run a multi-step kind on the learner's text (input errors raise ValueError)."""
+        return await run_kind(
+            exercise,
+            learner_input,
+            self.spec(),
+            rng=self.rng,
+            trap_mode=self.trap_mode,
+            trap_rate=self.config.trap_rate,
+            on_progress=on_progress,
+            spend=self.spend,
+            judge=self._judge(),
+        )
+
+    def conclude_run_of(
+        self,
+        exercise: Any,
+        run: KindRun,
+        learner_input: str,
+        judgment: Judgment | None,
+        started_at: datetime,
+    ) -> AttemptOutcome:
+        try:
+            spec: llm.ModelSpec | None = self.spec()
+        except llm.ModelError:
+            spec = None
+        return conclude_run(
+            exercise,
+            run,
+            started_at=started_at,
+            learner_input=learner_input,
+            judgment=judgment,
+            model=spec.model if spec else None,
+            model_tier=spec.tier if spec else None,
+        )
+
+    def starter_text(self, exercise: Any) -> str:
+        """What the editor starts with for a multi-step kind (empty for the others)."""
+        return starter_text(exercise)
 
     def may_plant(self, exercise: Any) -> bool:
         """Whether an attempt at this exercise can show a planted flaw (the same for every try)."""

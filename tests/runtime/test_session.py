@@ -148,3 +148,68 @@ def test_progress_replays_level_and_ability_attempt_by_attempt() -> None:
         # level k's centre on the logit scale maps to k
         assert point.ability == pytest.approx(point.theta / 2.0 + 3.5)
     assert all(0.0 <= p.ability <= 7.0 for p in points)
+
+
+# --- multi-step kinds ---------------------------------------------------------
+
+
+def test_multi_step_kinds_are_playable() -> None:
+    kinds = {exercise.kind for exercise in Session.open(seed=1).playable()}
+    assert {"instructions", "pipeline", "agent", "evals"} <= {str(kind) for kind in kinds}
+
+
+def test_starter_text_per_kind_parses_where_it_can() -> None:
+    from coach.runtime.evals import parse_cases
+    from coach.runtime.pipeline import parse_steps
+
+    session = Session.open(seed=1)
+    assert session.starter_text(session.exercise("l3-hr-helpdesk-instructions")) == ""
+    pipeline = session.starter_text(session.exercise("l4-refund-amount-pipeline"))
+    assert [step.name for step in parse_steps(pipeline)] == ["step1"]
+    assert "{input}" in pipeline
+    agent_exercise = session.exercise("l5-supplier-payables-agent")
+    agent = session.starter_text(agent_exercise)
+    assert agent.startswith('instructions = """\n"""\n\n[permissions]\ntools = [')
+    assert all(f'"{tool}"' in agent for tool in agent_exercise.agent.tools)
+    assert 'approval = "ask"' in agent
+    evals = session.starter_text(session.exercise("l6-ticket-routing-evals"))
+    assert parse_cases(evals).ids == ["example"]
+    assert session.starter_text(session.exercise("l1-renewal-dates-to-json")) == ""
+
+
+async def test_run_and_conclude_an_instructions_attempt(fake) -> None:
+    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="never")
+    session.save_profile("Ada", "analyst", "fake")
+    exercise = session.exercise("l3-hr-helpdesk-instructions")
+    for item in exercise.inputs:
+        fake.reply_when(
+            item.text.splitlines()[-1],
+            behaviour=Reply(text=exercise.reference.good_outputs[item.id]),
+        )
+    seen: list[tuple[str, int, int]] = []
+    started = datetime.now(UTC)
+    run = await session.run(exercise, exercise.reference.solution, lambda *p: seen.append(p))
+    assert run.grade.passed and seen[-1][1:] == (4, 4)
+    outcome = session.conclude_run_of(
+        exercise,
+        run,
+        exercise.reference.solution,
+        Judgment(verdict="ok", confidence=0.8),
+        started,
+    )
+    assert outcome.model == "openai/fake-model"
+    assert outcome.details is not None and len(outcome.details["inputs"]) == 4
+    assert outcome.judgment_grade is not None and outcome.judgment_grade.correct
+    session.record(outcome)
+    assert session.history()[0].exercise_id == exercise.id
+
+
+async def test_run_raises_input_errors_before_any_call(fake) -> None:
+    from coach.runtime.pipeline import PipelineError
+
+    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="never")
+    session.save_profile("Ada", "analyst", "fake")
+    bad = '[[steps]]\nname = "a"\ntemplate = "{nothing}"\n'
+    with pytest.raises(PipelineError):
+        await session.run(session.exercise("l4-refund-amount-pipeline"), bad, None)
+    assert fake.chat_requests == []

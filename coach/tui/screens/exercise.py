@@ -27,6 +27,7 @@ from textual.worker import Worker
 from coach import llm
 from coach.content.models import Kind
 from coach.runtime.fit import CHOICES, grade_fit
+from coach.runtime.kinds import MULTI_STEP
 from coach.tui.widgets.output import OutputView
 from coach.tui.widgets.safe import materials_text, safe_text
 
@@ -47,6 +48,10 @@ def usage_line(call: llm.CallResult) -> str:
 def screen_for(session: Session, exercise: Any) -> Screen[None]:
     if exercise.kind == Kind.FIT:
         return FitScreen(session, exercise)
+    if exercise.kind in MULTI_STEP:
+        from coach.tui.screens.run import RunScreen
+
+        return RunScreen(session, exercise)
     return ExerciseScreen(session, exercise)
 
 

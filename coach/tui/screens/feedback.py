@@ -15,6 +15,7 @@ from coach.content.models import ReviewExercise
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.progress import RecordedAttempt
+from coach.tui.widgets.run_details import RunDetails
 from coach.tui.widgets.safe import plain
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ class FeedbackScreen(Screen[None]):
                 id="feedback",
                 markup=False,
             )
+            if self.outcome.details:
+                yield RunDetails(self.exercise.kind, self.outcome.details, id="run-details")
         with Horizontal(id="actions"):
             yield Button("Next (n)", variant="primary", id="next")
             yield Button("Try again (t)", id="try-again")

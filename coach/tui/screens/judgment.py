@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,7 +56,10 @@ class JudgmentScreen(Screen[None]):
         prompt: str | None = None,
         call: llm.CallResult | None = None,
         started_at: datetime,
+        conclude: Callable[[Judgment], Any] | None = None,
+        context: Text | None = None,
     ) -> None:
+        """`conclude` grades a multi-step run (blocking); `context` is shown above the output."""
         super().__init__()
         self.session = session
         self.exercise = exercise
@@ -63,6 +67,8 @@ class JudgmentScreen(Screen[None]):
         self.prompt = prompt
         self.call = call
         self.started_at = started_at
+        self.conclude = conclude
+        self.context = context
         self.submitted = False
 
     def compose(self) -> ComposeResult:
@@ -75,6 +81,8 @@ class JudgmentScreen(Screen[None]):
                 from coach.tui.screens.exercise import usage_line
 
                 title += f"  ({usage_line(self.call)})"
+            if self.context is not None:
+                yield Static(self.context, id="judge-context", markup=False)
             yield Static(Text(title, style="bold"), id="output-title")
             yield Static(numbered(self.shown.text), id="shown", markup=False)
         with Horizontal(id="verdict-row"):
@@ -143,14 +151,17 @@ class JudgmentScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="grade")
     def _grade(self, judgment: Judgment) -> None:
         try:
-            outcome = self.session.conclude(
-                self.exercise,
-                started_at=self.started_at,
-                shown=self.shown,
-                judgment=judgment,
-                prompt=self.prompt,
-                call=self.call,
-            )
+            if self.conclude is not None:
+                outcome = self.conclude(judgment)
+            else:
+                outcome = self.session.conclude(
+                    self.exercise,
+                    started_at=self.started_at,
+                    shown=self.shown,
+                    judgment=judgment,
+                    prompt=self.prompt,
+                    call=self.call,
+                )
             recorded = self.session.record(outcome)
         except llm.ModelError as error:
             self.app.call_from_thread(self._failed, error.describe())
