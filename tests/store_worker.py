@@ -1,12 +1,17 @@
 """A separate process that writes attempts, for the store's concurrency tests.
 
     python tests/store_worker.py URL LEARNER_NAME COUNT TAG [--go FILE]
-        [--pause-at N --resume FILE]
+        [--pause-at N --resume FILE] [--ready FILE]
+        [--shared NAME --shared-every K]
 
 Opens the store (migrating it if new), ensures the learner, and adds COUNT
 attempts with exercise ids "TAG-0" … . With --go it first waits for FILE to
 exist, so several workers start together; with --pause-at it stops after N
 attempts until FILE exists, so a reader can prove it saw a half-written state.
+--ready FILE is created once the worker has imported everything and is about
+to wait for --go, so a test can release all workers at the same instant.
+With --shared, every K-th attempt (i % K == K - 1) goes to the learner NAME
+instead, so many workers also extend one shared chain.
 Waits give up after WAIT_S seconds (exit code 3) so a broken test cannot hang.
 """
 
@@ -60,16 +65,24 @@ def main() -> None:
     parser.add_argument("--go", type=Path)
     parser.add_argument("--pause-at", type=int)
     parser.add_argument("--resume", type=Path)
+    parser.add_argument("--ready", type=Path)
+    parser.add_argument("--shared")
+    parser.add_argument("--shared-every", type=int, default=4)
     args = parser.parse_args()
 
+    if args.ready:
+        args.ready.touch()
     if args.go:
         wait_for(args.go)
     store = open_store(args.url)
     learner = store.ensure_learner(args.learner, role="engineer")
+    shared = store.ensure_learner(args.shared, role="engineer") if args.shared else None
+    every = args.shared_every
     for i in range(args.count):
         if args.pause_at is not None and i == args.pause_at:
             wait_for(args.resume)
-        store.add_attempt(learner.id, attempt(args.tag, i))
+        target = shared if shared is not None and i % every == every - 1 else learner
+        store.add_attempt(target.id, attempt(args.tag, i))
     store.close()
     print(f"{args.tag}: wrote {args.count}")
 

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "keys": ("keys_cmd", "keys"),
     "models": ("models_cmd", "models"),
     "simulate": ("simulate_cmd", "simulate"),
+    "sprint": ("sprint_cmd", "sprint"),
     "verify": ("export_cmd", "verify"),
 }
 

@@ -71,6 +71,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
                 {"file": p.file, "field": p.field, "message": p.message, "line": p.line}
                 for p in catalog.problems
             ],
+            "counts": _counts(catalog),
         }
         click.echo(json.dumps(report, indent=2))
     else:
@@ -78,6 +79,9 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
             f"{len(catalog.levels)} levels, {len(catalog.roles)} roles, "
             f"{len(catalog.exercises)} exercises loaded"
         )
+        for level, kinds in _counts(catalog)["by_level"].items():
+            detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+            click.echo(f"  level {level}: {sum(kinds.values())} ({detail})")
         for problem in catalog.problems:
             click.echo(f"  ✗ {problem}", err=True)
         if catalog.problems:
@@ -85,6 +89,18 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
         else:
             click.echo("all content is valid")
     sys.exit(0 if catalog.ok else 1)
+
+
+def _counts(catalog: Catalog) -> dict[str, dict]:
+    """Exercises per level (and kind within it) and per kind."""
+    by_level: dict[str, dict[str, int]] = {}
+    by_kind: dict[str, int] = {}
+    for loaded in sorted(catalog.exercises, key=lambda e: e.exercise.level):
+        exercise = loaded.exercise
+        kinds = by_level.setdefault(str(exercise.level), {})
+        kinds[str(exercise.kind)] = kinds.get(str(exercise.kind), 0) + 1
+        by_kind[str(exercise.kind)] = by_kind.get(str(exercise.kind), 0) + 1
+    return {"by_level": by_level, "by_kind": by_kind}
 
 
 @click.group()

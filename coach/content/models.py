@@ -129,6 +129,9 @@ class Reference(Strict):
 
     solution: str | None = Field(default=None, description="A reference prompt or instructions.")
     good_output: str | None = None
+    # Other correct answers, worded differently: they must pass too, so the checks
+    # are fair to a right answer that is not phrased like the reference.
+    also_good: list[str] = Field(default_factory=list)
     bad_output: str | None = None
     good_outputs: dict[str, str] = Field(default_factory=dict, description="Per hidden input id.")
     bad_outputs: dict[str, str] = Field(default_factory=dict, description="Per hidden input id.")

@@ -34,6 +34,7 @@ class Case:
     bad: str | None
     checks: list[Any]
     ctx: GradeContext
+    also_good: tuple[str, ...] = ()
 
 
 def _provable(checks: list[Any]) -> list[Any]:
@@ -52,6 +53,7 @@ def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
             reference.bad_output,
             _provable(exercise.checks),
             ctx,
+            tuple(reference.also_good),
         )
     elif exercise.kind in (Kind.INSTRUCTIONS, Kind.PIPELINE):
         for item in exercise.inputs:
@@ -89,6 +91,13 @@ def prove(loaded: LoadedExercise, *, trusted: bool) -> list[Problem]:
         problems += [f"{case.where}: {p}" for p in _setup_problems(good)]
         if good.deterministic_verdict is not True:
             problems.append(f"{case.where}: the reference output fails: {_failures(good)}")
+        for index, other in enumerate(case.also_good):
+            fair = grade_output(other, case.checks, case.ctx)
+            if fair.deterministic_verdict is not True:
+                problems.append(
+                    f"{case.where}: reference.also_good.{index} (a correct answer worded "
+                    f"differently) fails: {_failures(fair)}"
+                )
         if case.bad is not None:
             bad = grade_output(case.bad, case.checks, case.ctx)
             bad_caught = bad_caught or bad.deterministic_verdict is False

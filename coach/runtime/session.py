@@ -119,6 +119,10 @@ class Session:
         self.seed = secrets.randbits(32) if seed is None else seed
         self.rng = random.Random(self.seed)
         self.trap_mode: TrapMode = trap_mode
+        # A timed sprint in progress: attempts carry its id and `sprint_draw` picks
+        # the next exercise within its filters (see coach.sprints.live.attach).
+        self.sprint_id: int | None = None
+        self.sprint_draw: Callable[[], Any | None] | None = None
         self.spend = llm.SpendTracker(config.spend_cap_usd)
         self._learner: LearnerRecord | None = None
 
@@ -189,7 +193,9 @@ class Session:
         return [e.exercise for e in self.catalog.exercises if e.exercise.kind in PLAYABLE]
 
     def next_exercise(self) -> Any | None:
-        """The engine's pick at the learner's level (seeded rng)."""
+        """The engine's pick at the learner's level (seeded rng), or the sprint's."""
+        if self.sprint_draw is not None:
+            return self.sprint_draw()
         bank = [item_info(exercise) for exercise in self.playable()]
         history = [evidence_of(record) for record in self.history()]
         try:
@@ -298,7 +304,9 @@ class Session:
         return fit_outcome(exercise, grade, started_at)
 
     def record(self, outcome: AttemptOutcome) -> RecordedAttempt:
-        recorded = record_attempt(self.store, self.config, self.catalog, outcome)
+        recorded = record_attempt(
+            self.store, self.config, self.catalog, outcome, sprint_id=self.sprint_id
+        )
         self.clear_draft(outcome.exercise_id)
         return recorded
 
