@@ -81,27 +81,32 @@ def decide_move(
     if ability is None:
         ability = ability_from_history(history, params, prior)
 
-    counts = tally(arrived, params)
-    weak_here = tally(here, params)["weak_model_failures"]
-    base: dict[str, Any] = {
-        "placement": False,
-        "from_level": current_level,
-        "window": [bool(ok) for _, ok in window],
-        "window_ids": [a.exercise_id for a, _ in window],
-        "passed": passes,
-        "failed": fails,
-        "attempts_here": len(here),
-        "attempts_since_arrival": len(arrived),
-        "flawed": counts["flawed"],
-        "caught": counts["caught"],
-        "weak_model_failures": weak_here,
-        "ability": ability.summary(),
-    }
+    def evidence_base() -> tuple[dict[str, int], int, dict[str, Any]]:
+        # Only built when a move happens: tallies and the summary are the costly part.
+        counts = tally(arrived, params)
+        weak_here = tally(here, params)["weak_model_failures"]
+        base: dict[str, Any] = {
+            "placement": False,
+            "from_level": current_level,
+            "window": [bool(ok) for _, ok in window],
+            "window_ids": [a.exercise_id for a, _ in window],
+            "passed": passes,
+            "failed": fails,
+            "attempts_here": len(here),
+            "attempts_since_arrival": len(arrived),
+            "flawed": counts["flawed"],
+            "caught": counts["caught"],
+            "weak_model_failures": weak_here,
+            "ability": ability.summary(),
+        }
+        return counts, weak_here, base
+
     at = history[-1].at
 
     if current_level < params.n_levels and passes >= params.promote_passes:
         p_above = ability.p_above(current_level)
         if p_above >= params.promote_p:
+            counts, weak_here, base = evidence_base()
             reason = promotion_reason(
                 current_level,
                 passes,
@@ -130,6 +135,7 @@ def decide_move(
     if current_level > 1 and fails >= params.demote_fails and not in_grace:
         p_below = ability.p_below(current_level)
         if p_below >= params.demote_p:
+            counts, weak_here, base = evidence_base()
             reason = demotion_reason(
                 current_level,
                 fails,
