@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # `import fake_openai`
 
 from fake_openai import FakeOpenAI  # noqa: E402
+from postgres_server import find_bin_dir, postgres_server  # noqa: E402
 
 from coach import keys  # noqa: E402
 
@@ -101,3 +103,22 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A real PostgreSQL for the store tests: COACH_TEST_POSTGRES_URL, or a throwaway server.
+
+    Skipped on a developer's machine without PostgreSQL; a failure in CI, whose
+    `.ci/run` installs it.
+    """
+    if url := os.environ.get("COACH_TEST_POSTGRES_URL"):
+        yield url
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries not found: .ci/run should install `postgresql`")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres_server(bin_dir) as url:
+        yield url

@@ -16,12 +16,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from postgres_server import find_bin_dir, postgres_server
 
 from coach.paths import data_dir
 from coach.store import open_store
@@ -47,20 +45,6 @@ def own_ids(n: int) -> list[str]:
 
 def shared_ids(n: int) -> list[str]:
     return [f"p{n}-{i}" for i in range(PER_PROCESS) if i % SHARED_EVERY == SHARED_EVERY - 1]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if url := os.environ.get("COACH_TEST_POSTGRES_URL"):
-        yield url
-        return
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL binaries not found: .ci/run should install `postgresql`")
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    with postgres_server(bin_dir) as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

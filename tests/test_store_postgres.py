@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from postgres_server import find_bin_dir, postgres_server
 
 from coach.store import NewAttempt, Store, open_store
 from coach.store.schema import metadata
@@ -27,20 +26,6 @@ from coach.store.schema import metadata
 REPO = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 T0 = datetime(2026, 3, 3, 9, 15, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if url := os.environ.get("COACH_TEST_POSTGRES_URL"):
-        yield url
-        return
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL binaries not found: .ci/run should install `postgresql`")
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    with postgres_server(bin_dir) as url:
-        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach.config import Config, ModelEntry
+from coach.config import Config, ModelEntry, load_config, save_config
 from coach.runtime.session import Session
 from coach.tui.app import CoachApp
 
@@ -44,3 +44,9 @@ async def settle(app: CoachApp, pilot: Any) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def saved_session(config: Config) -> Session:
+    """A real Session over `config`, saved to the config file first (as the app would)."""
+    save_config(config)
+    return Session.open(load_config(), seed=1, trap_mode="never")

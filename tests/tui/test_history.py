@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
-from coach.config import Config, Learner, load_config, save_config
-from coach.content import load_catalog
-from coach.runtime.learner import current_learner
-from coach.store import NewAttempt, open_store
+from coach.config import Config, Learner
+from coach.runtime.session import Session
+from coach.store import NewAttempt
 from coach.tui.screens.history import AttemptDetail, HistoryScreen
+
+sys.path.insert(0, str(Path(__file__).parent))
+from loop_helpers import saved_session
 
 HOSTILE = "[bold]x[/bold] \x1b[31mred\x1b[0m"
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-@dataclass
-class FakeSession:
-    config: Any
-    catalog: Any
-    store: Any
-    learner: Any
+def make_session() -> Session:
+    return saved_session(Config(learner=Learner(name="Ana", role="analyst")))
 
 
-def make_session() -> FakeSession:
-    save_config(Config(learner=Learner(name="Ana", role="analyst")))
-    config = load_config()
-    store = open_store()
-    return FakeSession(config, load_catalog(), store, current_learner(store, config))
-
-
-def add(session: FakeSession, minutes: int, **fields: Any) -> None:
+def add(session: Session, minutes: int, **fields: Any) -> None:
     at = T0 + timedelta(minutes=minutes)
     base: dict[str, Any] = {
         "exercise_id": "l1-offsite-planning-fit",
@@ -47,7 +39,7 @@ def add(session: FakeSession, minutes: int, **fields: Any) -> None:
     session.store.add_attempt(session.learner.id, NewAttempt(**{**base, **fields}))
 
 
-def seed(session: FakeSession) -> None:
+def seed(session: Session) -> None:
     add(
         session,
         0,
@@ -97,7 +89,7 @@ def seed(session: FakeSession) -> None:
 
 
 class HistoryApp(App[None]):
-    def __init__(self, session: FakeSession) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import sys
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -11,33 +12,24 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-from coach.config import Config, Learner, load_config, save_config
+from coach.config import Config, Learner
 from coach.content import load_catalog
 from coach.content.models import Kind
 from coach.runtime.fit import grade_fit
-from coach.runtime.learner import current_learner
 from coach.runtime.progress import tracker_for
-from coach.store import open_store
+from coach.runtime.session import Session
 from coach.tui.screens.placement import PlacementScreen, build_bank, progress_text
 
-
-@dataclass
-class FakeSession:
-    config: Any
-    catalog: Any
-    store: Any
-    learner: Any
+sys.path.insert(0, str(Path(__file__).parent))
+from loop_helpers import saved_session
 
 
-def make_session() -> FakeSession:
-    save_config(Config(learner=Learner(name="Ana", role="analyst")))
-    config = load_config()
-    store = open_store()
-    return FakeSession(config, load_catalog(), store, current_learner(store, config))
+def make_session() -> Session:
+    return saved_session(Config(learner=Learner(name="Ana", role="analyst")))
 
 
 class PlacementApp(App[None]):
-    def __init__(self, session: FakeSession, **options: Any) -> None:
+    def __init__(self, session: Session, **options: Any) -> None:
         super().__init__()
         self.session = session
         self.options = options

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,26 +11,19 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
-from coach.config import Config, Learner, ModelEntry, config_path, load_config, save_config
-from coach.content import load_catalog
-from coach.runtime.learner import current_learner
-from coach.store import open_store
+from coach.config import Config, Learner, ModelEntry, config_path, load_config
+from coach.runtime.session import Session
 from coach.tui.screens import settings as settings_module
 from coach.tui.screens.settings import SettingsScreen, parse_trap_rate
+
+sys.path.insert(0, str(Path(__file__).parent))
+from loop_helpers import saved_session
 
 SECRET = "sk-test-0123456789abcdefXYZ9"
 
 
-@dataclass
-class FakeSession:
-    config: Any
-    catalog: Any
-    store: Any
-    learner: Any
-
-
-def make_session() -> FakeSession:
-    save_config(
+def make_session() -> Session:
+    return saved_session(
         Config(
             learner=Learner(name="Ana", role="analyst"),
             models=[
@@ -39,13 +32,10 @@ def make_session() -> FakeSession:
             ],
         )
     )
-    config = load_config()
-    store = open_store()
-    return FakeSession(config, load_catalog(), store, current_learner(store, config))
 
 
 class SettingsApp(App[None]):
-    def __init__(self, session: FakeSession) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
