@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from bulk_reads import check_bulk_reads  # type: ignore[import-not-found]
 from pydantic import ValidationError
 
 from coach.paths import data_dir
@@ -46,7 +47,7 @@ from coach.store.schema import metadata
 REPO = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 T0 = datetime(2026, 3, 3, 9, 15, tzinfo=UTC)
-TABLES = {"learners", "attempts", "level_events", "drafts", "sprints"}
+TABLES = {"learners", "attempts", "level_events", "drafts", "sprints", "standings"}
 
 
 def db_url(name: str = "coach.db") -> str:
@@ -221,6 +222,7 @@ def full_attempt(sprint_id: int | None) -> NewAttempt:
         exercise_difficulty=0.25,
         needs_model="capable",
         placement=False,
+        exercise_private=True,
         started_at=datetime(2026, 3, 3, 14, 45, 1, 123456, tzinfo=ist),
         finished_at=datetime(2026, 3, 3, 14, 52, 30, 654321, tzinfo=ist),
         duration_s=301.5,
@@ -421,6 +423,7 @@ def alternative_values() -> dict[str, Any]:
         "exercise_difficulty": -0.5,
         "needs_model": "frontier",
         "placement": True,
+        "exercise_private": False,
         "started_at": T0 - timedelta(microseconds=1),
         "finished_at": T0 + timedelta(seconds=96),
         "duration_s": 1.0,
@@ -600,3 +603,7 @@ def test_concurrent_writers_on_a_new_database_keep_one_intact_chain(tmp_path: Pa
         for n in range(4):
             mine = [r.exercise_id for r in records if r.exercise_id.startswith(f"p{n}-")]
             assert mine == [f"p{n}-{i}" for i in range(50)]
+
+
+def test_bulk_reads_and_standings(store: Store) -> None:
+    check_bulk_reads(store)

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from bulk_reads import check_bulk_reads  # type: ignore[import-not-found]
 
 from coach.store import NewAttempt, Store, open_store
 from coach.store.schema import metadata
@@ -83,3 +84,7 @@ def test_postgres_concurrent_writers_keep_one_chain(
     assert learner is not None
     assert len(pg_store.attempts(learner.id)) == 100
     assert pg_store.verify(learner.id) == []
+
+
+def test_postgres_bulk_reads_and_standings(pg_store: Store) -> None:
+    check_bulk_reads(pg_store)

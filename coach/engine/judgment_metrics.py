@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from statistics import NormalDist
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +35,17 @@ class JudgmentRecord(BaseModel):
     truth_wrong: bool
     said_wrong: bool
     confidence: float | None = None  # in the verdict given, 0.5..1 (values > 1 read as %)
+
+
+class Judged(NamedTuple):
+    """A `JudgmentRecord` as a plain tuple, for bulk readers (the export)."""
+
+    truth_wrong: bool
+    said_wrong: bool
+    confidence: float | None = None
+
+
+JudgmentLike = JudgmentRecord | Judged
 
 
 class JudgmentMetrics(BaseModel):
@@ -61,7 +73,7 @@ def _confidence(value: float) -> float:
     return value / 100.0 if value > 1.0 else value
 
 
-def judgment_metrics(records: Iterable[JudgmentRecord], bins: int = 5) -> JudgmentMetrics:
+def judgment_metrics(records: Iterable[JudgmentLike], bins: int = 5) -> JudgmentMetrics:
     """Metrics of `records`; confidence bins split 0.5..1 into `bins` equal parts."""
     rows = list(records)
     hits = sum(r.truth_wrong and r.said_wrong for r in rows)

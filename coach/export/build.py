@@ -1,15 +1,23 @@
-"""Building the export from the store: replay each learner, gather the evidence."""
+"""Building the export from the store in a few bulk reads.
+
+Each person's level and posterior come from their stored standing (kept fresh
+by every recorded attempt; replayed here when stale), and the evidence,
+judgment and chain figures from one slim read of every attempt: no prompt or
+output text is loaded unless the JSON chain needs it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from coach.content.loader import Catalog
-from coach.engine.evidence import AttemptEvidence, passed
-from coach.engine.judgment_metrics import judgment_metrics, records_from_evidence
-from coach.engine.replay import LearnerTracker
+from coach.engine.evidence import outcome_of
+from coach.engine.judgment_metrics import Judged, JudgmentLike, judgment_metrics
+from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.role_gap import role_gap
 from coach.export.chain import export_content, seal
 from coach.export.records import (
@@ -25,10 +33,18 @@ from coach.export.records import (
     LevelEvidence,
     RoleRollup,
     TeamRollup,
+    WeaknessRecord,
 )
-from coach.runtime.progress import evidence_of
+from coach.runtime.evidence import known_need, known_tier
+from coach.runtime.progress import standing_for
 from coach.store import GENESIS, Store
-from coach.store.records import AttemptRecord, LearnerRecord
+from coach.store.records import (
+    AttemptRecord,
+    AttemptSummary,
+    LearnerRecord,
+    LevelEvent,
+    Standing,
+)
 
 MIN_JUDGMENTS = 5  # fewer scored judgments than this: judgment figures are null
 CALIBRATION_BINS = 5
@@ -45,10 +61,21 @@ def _rate(passes: int, scored: int) -> float | None:
     return passes / scored if scored else None
 
 
-def _calibration(history: Sequence[AttemptEvidence]) -> list[CalibrationBin]:
+def _judged(rows: Sequence[AttemptSummary]) -> list[JudgmentLike]:
+    """The judgments in `rows` whose truth is known (as `records_from_evidence`)."""
+    out = []
+    for row in rows:
+        if row.truth_wrong is None or row.verdict is None:
+            continue
+        confidence = row.confidence if isinstance(row.confidence, int | float) else None
+        out.append(Judged(row.truth_wrong, row.verdict == "wrong", confidence))
+    return out
+
+
+def _calibration(records: Sequence[JudgmentLike]) -> list[CalibrationBin]:
     bins: dict[int, list[tuple[float, bool]]] = defaultdict(list)
     width = 0.5 / CALIBRATION_BINS
-    for rec in records_from_evidence(history):
+    for rec in records:
         if rec.confidence is None:
             continue
         c = rec.confidence / 100.0 if rec.confidence > 1.0 else rec.confidence
@@ -66,8 +93,7 @@ def _calibration(history: Sequence[AttemptEvidence]) -> list[CalibrationBin]:
     ]
 
 
-def _judgment(history: Sequence[AttemptEvidence]) -> JudgmentSummary | None:
-    records = records_from_evidence(history)
+def _judgment(records: Sequence[JudgmentLike]) -> JudgmentSummary | None:
     if len(records) < MIN_JUDGMENTS:
         return None
     m = judgment_metrics(records)
@@ -83,11 +109,11 @@ def _judgment(history: Sequence[AttemptEvidence]) -> JudgmentSummary | None:
         bias_c=m.bias_c,
         n_confidence=m.n_confidence,
         brier=m.brier,
-        calibration=_calibration(history),
+        calibration=_calibration(records),
     )
 
 
-def _window_start(records: Sequence[AttemptRecord], since: datetime | None) -> int:
+def _window_start(times: Sequence[datetime], since: datetime | None) -> int:
     """Index of the first attempt (chain order) finished at or after `since`.
 
     The window runs from there to the newest attempt, so it is one unbroken
@@ -95,108 +121,49 @@ def _window_start(records: Sequence[AttemptRecord], since: datetime | None) -> i
     """
     if since is None:
         return 0
-    for index, rec in enumerate(records):
-        if rec.finished_at >= since:
+    for index, at in enumerate(times):
+        if at >= since:
             return index
-    return len(records)
+    return len(times)
 
 
-def _chain(
-    records: Sequence[AttemptRecord], start: int, include_prompts: bool, with_content: bool
-) -> Chain:
-    window = records[start:]
-    anchor = window[0].prev_hash if window else (records[-1].hash if records else GENESIS)
+def _chain_items(records: Sequence[AttemptRecord], include_prompts: bool) -> list[ChainAttempt]:
     items: list[ChainAttempt] = []
-    if with_content:
-        for position, rec in enumerate(window):
-            content, redacted = export_content(rec, include_prompts)
-            items.append(
-                ChainAttempt(
-                    position=position,
-                    id=rec.id,
-                    exercise_id=rec.exercise_id,
-                    finished_at=rec.finished_at,
-                    output_score=rec.output_score,
-                    judgment_correct=rec.judgment_correct,
-                    sprint_id=rec.sprint_id,
-                    prev_hash=rec.prev_hash,
-                    hash=rec.hash,
-                    content=content,
-                    redacted=redacted,
-                    seal=seal(rec.hash, content),
-                )
+    for position, rec in enumerate(records):
+        content, redacted = export_content(rec, include_prompts)
+        items.append(
+            ChainAttempt(
+                position=position,
+                id=rec.id,
+                exercise_id=rec.exercise_id,
+                finished_at=rec.finished_at,
+                output_score=rec.output_score,
+                judgment_correct=rec.judgment_correct,
+                sprint_id=rec.sprint_id,
+                prev_hash=rec.prev_hash,
+                hash=rec.hash,
+                content=content,
+                redacted=redacted,
+                seal=seal(rec.hash, content),
             )
-    return Chain(
-        anchor=anchor,
-        head=window[-1].hash if window else None,
-        attempts_before_window=start,
-        length=len(window),
-        attempts=items,
-    )
-
-
-def build_learner(
-    store: Store,
-    catalog: Catalog | None,
-    learner: LearnerRecord,
-    *,
-    since: datetime | None = None,
-    include_prompts: bool = False,
-    with_chain: bool = True,
-) -> LearnerExport:
-    """One person's record. The level comes from replaying *all* their attempts;
-    evidence, judgment, sprints and the chain cover the window (`since`).
-
-    `with_chain=False` leaves the per-attempt chain out (CSV and HTML do not
-    show it), keeping anchor, head and length.
-    """
-    records = store.attempts(learner.id)
-    history = [evidence_of(rec) for rec in records]
-    tracker = LearnerTracker.from_history(history)
-    level = tracker.level
-    role = catalog.role(learner.role) if catalog else None
-    target = role.target_level if role else None
-
-    demonstrated = Demonstrated(
-        level=level,
-        name=_level_name(catalog, level),
-        provisional=bool(tracker.events and tracker.events[-1].provisional),
-    )
-    if level is not None:
-        probs = tracker.ability.level_probabilities()
-        demonstrated = demonstrated.model_copy(
-            update={
-                "theta": round(tracker.ability.theta(), 4),
-                "sd": round(tracker.ability.combined.sd(), 4),
-                "p_level": round(probs[level - 1], 4) if level - 1 < len(probs) else None,
-            }
         )
+    return items
 
-    if level is None:
-        gap = Gap(status="unplaced", gap=None, sentence="Not placed yet: no level to compare.")
-    elif target is None:
-        gap = Gap(
-            status="no_target",
-            gap=None,
-            sentence=f"Level {level}; the role {learner.role!r} has no target level.",
-        )
-    else:
-        found = role_gap(target, level, role.name if role else None)
-        gap = Gap(status=found.status, gap=found.gap, sentence=found.sentence)
 
-    start = _window_start(records, since)
-    window = history[start:]
-    outcomes = [passed(ev) for ev in window]
+def _evidence_by_level(
+    catalog: Catalog | None, window: Sequence[AttemptSummary], outcomes: Sequence[bool | None]
+) -> list[LevelEvidence]:
     per_level: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     last: dict[int, datetime] = {}
-    for ev, outcome in zip(window, outcomes, strict=True):
-        counts = per_level[ev.level]
+    for row, outcome in zip(window, outcomes, strict=True):
+        counts = per_level[row.exercise_level]
         counts[0] += 1
         counts[1] += outcome is not None
         counts[2] += outcome is True
-        if ev.level not in last or ev.at > last[ev.level]:
-            last[ev.level] = ev.at
-    evidence = [
+        seen = last.get(row.exercise_level)
+        if seen is None or row.finished_at > seen:
+            last[row.exercise_level] = row.finished_at
+    return [
         LevelEvidence(
             level=lvl,
             name=_level_name(catalog, lvl),
@@ -208,39 +175,173 @@ def build_learner(
         )
         for lvl, (a, s, p) in sorted(per_level.items())
     ]
+
+
+def _demonstrated(catalog: Catalog | None, standing: Standing) -> Demonstrated:
+    return Demonstrated(
+        level=standing.level,
+        name=_level_name(catalog, standing.level),
+        provisional=standing.provisional,
+        theta=standing.theta,
+        sd=standing.sd,
+        p_level=standing.p_level,
+    )
+
+
+def _gap(catalog: Catalog | None, learner: LearnerRecord, level: int | None) -> Gap:
+    role = catalog.role(learner.role) if catalog else None
+    if level is None:
+        return Gap(status="unplaced", gap=None, sentence="Not placed yet: no level to compare.")
+    if role is None or role.target_level is None:
+        return Gap(
+            status="no_target",
+            gap=None,
+            sentence=f"Level {level}; the role {learner.role!r} has no target level.",
+        )
+    found = role_gap(role.target_level, level, role.name)
+    return Gap(status=found.status, gap=found.gap, sentence=found.sentence)
+
+
+def _evidence_note(private: int) -> str | None:
+    if not private:
+        return None
+    share = f"{DEFAULT_PARAMS.private_weight:g}"
+    return (
+        f"{private} attempt{'s' if private != 1 else ''} on the learner's own exercises "
+        f"count at {share} weight: self-written checks are easier to game."
+    )
+
+
+@dataclass(frozen=True)
+class LearnerRows:
+    """What the export read about one learner: every attempt (slim), the window
+    start, the chain ends, and the standing (stored if fresh, else replayed)."""
+
+    rows: Sequence[AttemptSummary]
+    start: int
+    anchor: str
+    head: str | None
+    standing: Standing
+    events: Sequence[LevelEvent]
+
+
+def build_learner(
+    store: Store,
+    catalog: Catalog | None,
+    learner: LearnerRecord,
+    read: LearnerRows,
+    *,
+    include_prompts: bool = False,
+    with_chain: bool = True,
+) -> LearnerExport:
+    """One person's record. The level comes from all their attempts (the
+    standing); evidence, judgment, sprints and the chain cover the window.
+
+    `with_chain=False` leaves the per-attempt chain out (CSV and HTML do not
+    show it), keeping anchor, head and length.
+    """
+    window = read.rows[read.start :]
+    outcomes = [
+        outcome_of(
+            row.output_score,
+            row.judgment_correct,
+            known_tier(row.model_tier),
+            known_need(row.needs_model),
+        )
+        for row in window
+    ]
     scored = sum(o is not None for o in outcomes)
     passes = sum(o is True for o in outcomes)
-
-    history_events = [
-        LevelChange(
-            at=e.at,
-            from_level=e.from_level,
-            to_level=e.to_level,
-            reason=e.reason,
-            provisional=e.provisional,
-        )
-        for e in store.level_events(learner.id)
-    ]
-    window_records = records[start:]
+    private = sum(1 for row in window if row.exercise_private)
+    role = catalog.role(learner.role) if catalog else None
+    items: list[ChainAttempt] = []
+    if with_chain and window:
+        items = _chain_items(store.attempts(learner.id)[read.start :], include_prompts)
     return LearnerExport(
         id=learner.id,
         name=learner.name,
         email=learner.email,
         role=learner.role,
         role_name=role.name if role else None,
-        target_level=target,
-        demonstrated=demonstrated,
-        gap=gap,
+        target_level=role.target_level if role else None,
+        demonstrated=_demonstrated(catalog, read.standing),
+        gap=_gap(catalog, learner, read.standing.level),
         attempts=len(window),
         passed=passes,
         pass_rate=_rate(passes, scored),
-        last_practised=max((r.finished_at for r in window_records), default=None),
-        evidence_by_level=evidence,
-        judgment=_judgment(window),
-        level_history=history_events,
-        sprints=sorted({r.sprint_id for r in window_records if r.sprint_id is not None}),
-        chain=_chain(records, start, include_prompts, with_chain),
+        last_practised=max((row.finished_at for row in window), default=None),
+        evidence_by_level=_evidence_by_level(catalog, window, outcomes),
+        judgment=_judgment(_judged(window)),
+        weaknesses=[_weakness(w) for w in read.standing.weaknesses],
+        private_attempts=private,
+        evidence_note=_evidence_note(private),
+        level_history=[
+            LevelChange(
+                at=e.at,
+                from_level=e.from_level,
+                to_level=e.to_level,
+                reason=e.reason,
+                provisional=e.provisional,
+            )
+            for e in read.events
+        ],
+        sprints=sorted({row.sprint_id for row in window if row.sprint_id is not None}),
+        chain=Chain(
+            anchor=read.anchor,
+            head=read.head,
+            attempts_before_window=read.start,
+            length=len(window),
+            attempts=items,
+        ),
     )
+
+
+def _weakness(stored: dict[str, Any]) -> WeaknessRecord:
+    # The standing also keeps what trains each weakness; the record shows what it is.
+    return WeaknessRecord(**{name: stored[name] for name in WeaknessRecord.model_fields})
+
+
+def read_learners(
+    store: Store, learners: Sequence[LearnerRecord], since: datetime | None
+) -> Iterator[tuple[LearnerRecord, LearnerRows]]:
+    """Everything the export needs, in a few bulk queries rather than per person."""
+    ids = [learner.id for learner in learners]
+    by_learner: dict[int, list[AttemptSummary]] = defaultdict(list)
+    for row in store.attempt_summaries(ids):
+        by_learner[row.learner_id].append(row)
+    starts = {
+        i: _window_start([row.finished_at for row in by_learner[i]], since) if since else 0
+        for i in ids
+    }
+    wanted = []
+    for i in ids:
+        rows = by_learner[i]
+        if rows:
+            wanted.append(rows[-1].id)
+            if starts[i] < len(rows):
+                wanted.append(rows[starts[i]].id)
+    links = store.chain_links(wanted)
+    stored = store.standings(ids)
+    events = store.level_events_of(ids)
+    for learner in learners:
+        rows = by_learner[learner.id]
+        start = starts[learner.id]
+        head = links[rows[-1].id][1] if rows else None
+        anchor = links[rows[start].id][0] if start < len(rows) else (head or GENESIS)
+        standing = standing_for(
+            store, learner.id, stored.get(learner.id), head or GENESIS, len(rows)
+        )
+        yield (
+            learner,
+            LearnerRows(
+                rows=rows,
+                start=start,
+                anchor=anchor,
+                head=head if start < len(rows) else None,
+                standing=standing,
+                events=events[learner.id],
+            ),
+        )
 
 
 def team_rollup(learners: Sequence[LearnerExport]) -> TeamRollup:
@@ -294,12 +395,12 @@ def build_export(
     now: datetime | None = None,
 ) -> CapabilityExport:
     people = []
-    for learner in learners:
+    for learner, read in read_learners(store, learners, since):
         person = build_learner(
             store,
             catalog,
             learner,
-            since=since,
+            read,
             include_prompts=include_prompts,
             with_chain=with_chain,
         )

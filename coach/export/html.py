@@ -180,6 +180,14 @@ def _person(person: LearnerExport, max_level: int) -> str:
         for e in person.level_history
     )
     level = "not placed" if d.level is None else f"level {d.level} ({_e(d.name)})"
+    weaknesses = (
+        "<p>Working on:</p><ul>"
+        + "".join(f"<li>{_e(w.label)}: {_e(w.detail)}</li>" for w in person.weaknesses)
+        + "</ul>"
+        if person.weaknesses
+        else ""
+    )
+    note = f'<p class="muted">{_e(person.evidence_note)}</p>' if person.evidence_note else ""
     return (
         f'<div class="card"><h3>{_e(person.name)} '
         f'<span class="muted">{_e(person.email)}</span></h3>'
@@ -187,8 +195,8 @@ def _person(person: LearnerExport, max_level: int) -> str:
         f"demonstrated {level}{' — provisional' if d.provisional else ''}"
         f"{'' if d.sd is None else f', θ sd {d.sd:.2f}, P(level) {_pct(d.p_level)}'}.</p>"
         f"<p>{_e(person.gap.sentence)}</p>"
-        f"<p>{person.attempts} attempts, pass rate {_pct(person.pass_rate)}.</p>"
-        f"<table><tr><th>Level</th><th>Name</th><th>Attempts</th><th>Pass rate</th>"
+        f"<p>{person.attempts} attempts, pass rate {_pct(person.pass_rate)}.</p>{note}"
+        f"{weaknesses}<table><tr><th>Level</th><th>Name</th><th>Attempts</th><th>Pass rate</th>"
         f"<th>Last practised</th></tr>{rows}</table>"
         f"{history_chart(person, max_level)}<ul>{history}</ul>{judgment}</div>"
     )

@@ -113,6 +113,16 @@ class Chain(_Model):
     attempts: list[ChainAttempt]
 
 
+class WeaknessRecord(_Model):
+    """A recurring mistake in the learner's recent attempts (see coach.coaching.weaknesses)."""
+
+    code: str
+    label: str
+    detail: str
+    count: int
+    out_of: int
+
+
 class LearnerExport(_Model):
     id: int
     name: str
@@ -128,6 +138,15 @@ class LearnerExport(_Model):
     last_practised: AwareDatetime | None
     evidence_by_level: list[LevelEvidence]
     judgment: JudgmentSummary | None = Field(description="None with too few judgments.")
+    weaknesses: list[WeaknessRecord] = Field(
+        description="Recurring mistakes in the most recent attempts, most severe first."
+    )
+    private_attempts: int = Field(
+        description="Attempts on the learner's own exercises, counted at reduced weight."
+    )
+    evidence_note: str | None = Field(
+        description="How the evidence was weighed, in words (e.g. own exercises)."
+    )
     level_history: list[LevelChange]
     sprints: list[int]
     chain: Chain

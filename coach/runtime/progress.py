@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 
 from coach.config import Config
 from coach.content.loader import Catalog
-from coach.engine.evidence import AttemptEvidence
 from coach.engine.replay import LearnerTracker, LevelEventData
+from coach.runtime.evidence import evidence_of
 from coach.runtime.learner import current_learner
 from coach.runtime.outcome import AttemptOutcome
+from coach.runtime.standing import is_fresh, standing_of
 from coach.store import Store
-from coach.store.records import AttemptRecord
-
-_TIERS = {"small", "standard", "frontier"}
-_NEEDS = {"any", "capable", "frontier"}
+from coach.store.records import AttemptRecord, Standing
 
 
 @dataclass(frozen=True)
@@ -33,31 +31,26 @@ class RecordedAttempt:
         return self.events[-1].reason if self.events else ""
 
 
-def evidence_of(record: AttemptRecord) -> AttemptEvidence:
-    """What the engine needs from a stored attempt (its exercise snapshot included)."""
-    judgment = record.judgment or {}
-    verdict = judgment.get("verdict")
-    confidence = judgment.get("confidence")
-    return AttemptEvidence(
-        exercise_id=record.exercise_id,
-        level=record.exercise_level,
-        difficulty=record.exercise_difficulty or 0.0,
-        kind=record.kind,
-        at=record.finished_at,
-        output_score=record.output_score,
-        judgment_correct=record.judgment_correct,
-        model_tier=record.model_tier if record.model_tier in _TIERS else None,  # type: ignore[arg-type]
-        needs_model=record.needs_model if record.needs_model in _NEEDS else "capable",  # type: ignore[arg-type]
-        placement=bool(record.placement),
-        planted=record.trap is not None,
-        said_wrong=None if verdict is None else verdict == "wrong",
-        truth_wrong=judgment.get("truth_wrong"),
-        confidence=confidence if isinstance(confidence, int | float) else None,
-    )
-
-
 def tracker_for(store: Store, learner_id: int) -> LearnerTracker:
     return LearnerTracker.from_history(evidence_of(a) for a in store.attempts(learner_id))
+
+
+def refresh_standing(store: Store, learner_id: int) -> Standing:
+    """Replay the learner's attempts and store the standing they give."""
+    records = store.attempts(learner_id)
+    tracker = LearnerTracker.from_history(evidence_of(r) for r in records)
+    standing = standing_of(learner_id, records, tracker)
+    store.save_standing(standing)
+    return standing
+
+
+def standing_for(
+    store: Store, learner_id: int, stored: Standing | None, head_hash: str, attempts: int
+) -> Standing:
+    """The stored standing when it is fresh, else a replay (saved for the next reader)."""
+    if stored is not None and is_fresh(stored, head_hash, attempts):
+        return stored
+    return refresh_standing(store, learner_id)
 
 
 def record_attempt(
@@ -69,7 +62,8 @@ def record_attempt(
 ) -> RecordedAttempt:
     del catalog  # the outcome carries its exercise snapshot
     learner = current_learner(store, config)
-    tracker = tracker_for(store, learner.id)
+    records = store.attempts(learner.id)
+    tracker = LearnerTracker.from_history(evidence_of(r) for r in records)
     before = tracker.level
     record = store.add_attempt(learner.id, outcome.to_new_attempt(sprint_id))
     events = tracker.observe(evidence_of(record))
@@ -83,4 +77,5 @@ def record_attempt(
             provisional=event.provisional,
             at=event.at,
         )
+    store.save_standing(standing_of(learner.id, [*records, record], tracker))
     return RecordedAttempt(record, before, tracker.level, events)

@@ -14,6 +14,7 @@ from coach.store.records import (
     LevelEvent,
     NewAttempt,
     SprintRecord,
+    Standing,
     learner_key,
 )
 from coach.store.store import Store, UnknownLearner
@@ -27,6 +28,7 @@ __all__ = [
     "LevelEvent",
     "NewAttempt",
     "SprintRecord",
+    "Standing",
     "Store",
     "UnknownLearner",
     "canonical_json",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -75,6 +75,9 @@ class NewAttempt(Record):
     exercise_difficulty: float | None = None
     needs_model: str | None = None
     placement: bool | None = None  # True for the attempts of the placement test
+    # True for the learner's own exercise (counted at reduced weight); None otherwise,
+    # so the hashes of attempts stored before this field existed do not change.
+    exercise_private: bool | None = None
     started_at: UtcDatetime
     finished_at: UtcDatetime
     # Active time; defaults to the wall time between start and finish.
@@ -110,6 +113,28 @@ class NewAttempt(Record):
             wall = (self.finished_at - self.started_at).total_seconds()
             object.__setattr__(self, "duration_s", wall)
         return self
+
+
+class AttemptSummary(NamedTuple):
+    """The few fields of an attempt that bulk readers (exports, boards) need.
+
+    A plain tuple: reading hundreds of thousands of these must stay cheap.
+    """
+
+    learner_id: int
+    id: int
+    exercise_level: int
+    finished_at: datetime
+    output_score: float | None
+    judgment_correct: bool | None
+    model_tier: str | None
+    needs_model: str | None
+    sprint_id: int | None
+    exercise_private: bool | None
+    planted: bool  # a trap was shown
+    verdict: str | None
+    confidence: float | None
+    truth_wrong: bool | None
 
 
 class AttemptRecord(NewAttempt):
@@ -149,3 +174,19 @@ class SprintRecord(Record):
     started_at: UtcDatetime
     ends_at: UtcDatetime
     mode: str  # "matched" or "fixed"
+
+
+class Standing(Record):
+    """A learner's derived standing as of chain head `head_hash` (see schema.standings)."""
+
+    learner_id: int
+    head_hash: Hash
+    engine_version: str
+    attempts: int = Field(ge=0)
+    level: int | None
+    provisional: bool
+    theta: float | None = None
+    sd: float | None = None
+    p_level: float | None = None
+    weaknesses: list[JsonObject] = Field(default_factory=list)
+    updated_at: UtcDatetime

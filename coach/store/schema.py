@@ -99,6 +99,8 @@ attempts = sa.Table(
     sa.Column("exercise_difficulty", sa.Float, nullable=True),
     sa.Column("needs_model", sa.String(20), nullable=True),
     sa.Column("placement", sa.Boolean, nullable=True),
+    # True for a learner's own (private) exercise: it counts at reduced weight.
+    sa.Column("exercise_private", sa.Boolean, nullable=True),
     sa.Column("started_at", UTCDateTime(), nullable=False),
     sa.Column("finished_at", UTCDateTime(), nullable=False),
     sa.Column("duration_s", sa.Float, nullable=False),
@@ -148,5 +150,25 @@ drafts = sa.Table(
     sa.Column("learner_id", sa.Integer, sa.ForeignKey("learners.id"), primary_key=True),
     sa.Column("exercise_id", sa.String(200), primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Derived, never authoritative: each learner's standing (level, posterior,
+# weaknesses) as of the chain head it was computed from, so exports and the
+# team board need not replay every attempt. Stale when `head_hash` or
+# `engine_version` differ from now; readers then replay.
+standings = sa.Table(
+    "standings",
+    metadata,
+    sa.Column("learner_id", sa.Integer, sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("head_hash", sa.String(64), nullable=False),
+    sa.Column("engine_version", sa.String(64), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("level", sa.Integer, nullable=True),
+    sa.Column("provisional", sa.Boolean, nullable=False),
+    sa.Column("theta", sa.Float, nullable=True),
+    sa.Column("sd", sa.Float, nullable=True),
+    sa.Column("p_level", sa.Float, nullable=True),
+    sa.Column("weaknesses", _json(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
 )

@@ -7,7 +7,7 @@ instead of failing or interleaving.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -19,15 +19,47 @@ from coach.store.engine import dialect_insert, read_transaction, write_transacti
 from coach.store.hashchain import GENESIS, HASHED_FIELDS, chain_hash, verify_chain
 from coach.store.records import (
     AttemptRecord,
+    AttemptSummary,
     Draft,
     JsonObject,
     LearnerRecord,
     LevelEvent,
     NewAttempt,
     SprintRecord,
+    Standing,
     learner_key,
 )
-from coach.store.schema import attempts, drafts, learners, level_events, sprints
+from coach.store.schema import attempts, drafts, learners, level_events, sprints, standings
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    """`items` in runs of `size` (IN lists stay under every database's limit)."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _summary(row: Sequence[Any]) -> AttemptSummary:
+    """An `AttemptSummary` from a raw driver row (SQLite gives UTC text times, 0/1 flags)."""
+    at = row[3]
+    # fromisoformat with an explicit offset is several times cheaper than .replace().
+    at = datetime.fromisoformat(at + "+00:00") if isinstance(at, str) else at.astimezone(UTC)
+    return AttemptSummary._make(
+        (
+            *row[:3],
+            at,
+            row[4],
+            _flag(row[5]),
+            *row[6:9],
+            _flag(row[9]),
+            bool(row[10]),
+            row[11],
+            row[12],
+            _flag(row[13]),
+        )
+    )
 
 
 class UnknownLearner(LookupError):
@@ -162,6 +194,56 @@ class Store:
             rows = conn.execute(query).all()
         return [AttemptRecord.model_validate(_row(r)) for r in reversed(rows)]
 
+    def attempt_summaries(self, learner_ids: Sequence[int] | None = None) -> list[AttemptSummary]:
+        """Every attempt of these learners (all when None) as slim tuples, in
+        (learner, chain) order. One query; no prompt or output text is read."""
+        judgment = attempts.c.judgment
+        query = sa.select(
+            attempts.c.learner_id,
+            attempts.c.id,
+            attempts.c.exercise_level,
+            attempts.c.finished_at,
+            attempts.c.output_score,
+            attempts.c.judgment_correct,
+            attempts.c.model_tier,
+            attempts.c.needs_model,
+            attempts.c.sprint_id,
+            attempts.c.exercise_private,
+            attempts.c.trap.is_not(None),
+            judgment["verdict"].as_string(),
+            judgment["confidence"].as_float(),
+            judgment["truth_wrong"].as_boolean(),
+        ).order_by(attempts.c.learner_id, attempts.c.id)
+        batches = [None] if learner_ids is None else _chunks(list(learner_ids), 500)
+        out: list[AttemptSummary] = []
+        with read_transaction(self._engine) as conn:
+            # The driver's cursor, not SQLAlchemy rows: per-row result processing
+            # would cost more than the query itself (the export reads every attempt).
+            cursor = conn.connection.cursor()
+            try:
+                for batch in batches:
+                    chosen = query
+                    if batch is not None:
+                        chosen = query.where(attempts.c.learner_id.in_(batch))
+                    compiled = chosen.compile(
+                        dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                    )
+                    cursor.execute(str(compiled))
+                    out.extend(map(_summary, cursor.fetchall()))
+            finally:
+                cursor.close()
+        return out
+
+    def chain_links(self, attempt_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(prev_hash, hash) of the given attempts, by attempt id."""
+        query = sa.select(attempts.c.id, attempts.c.prev_hash, attempts.c.hash)
+        found: dict[int, tuple[str, str]] = {}
+        with read_transaction(self._engine) as conn:
+            for batch in _chunks(list(attempt_ids), 500):
+                for row in conn.execute(query.where(attempts.c.id.in_(batch))):
+                    found[row.id] = (row.prev_hash, row.hash)
+        return found
+
     def verify(self, learner_id: int) -> list[str]:
         """Problems in the learner's hash chain, in words; empty when intact."""
         return [str(problem) for problem in verify_chain(self.attempts(learner_id))]
@@ -196,6 +278,16 @@ class Store:
             (event_id,) = result.inserted_primary_key or (None,)
         return event.model_copy(update={"id": event_id})
 
+    def level_events_of(self, learner_ids: Sequence[int]) -> dict[int, list[LevelEvent]]:
+        """Level histories of several learners at once, oldest first each."""
+        found: dict[int, list[LevelEvent]] = {i: [] for i in learner_ids}
+        query = sa.select(level_events).order_by(level_events.c.at, level_events.c.id)
+        with read_transaction(self._engine) as conn:
+            for batch in _chunks(list(learner_ids), 500):
+                for row in conn.execute(query.where(level_events.c.learner_id.in_(batch))):
+                    found[row.learner_id].append(LevelEvent.model_validate(_row(row)))
+        return found
+
     def level_events(self, learner_id: int) -> list[LevelEvent]:
         """The learner's level history, oldest first."""
         query = (
@@ -206,6 +298,30 @@ class Store:
         with read_transaction(self._engine) as conn:
             rows = conn.execute(query).all()
         return [LevelEvent.model_validate(_row(r)) for r in rows]
+
+    # --- standings (derived; see schema.standings) ----------------------------
+
+    def save_standing(self, standing: Standing) -> None:
+        """Insert or replace the learner's standing."""
+        values = standing.model_dump()
+        with write_transaction(self._engine) as conn:
+            self._require_learner(conn, standing.learner_id)
+            insert = dialect_insert(conn, standings).values(**values)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[standings.c.learner_id],
+                    set_={k: v for k, v in values.items() if k != "learner_id"},
+                )
+            )
+
+    def standings(self, learner_ids: Sequence[int] | None = None) -> dict[int, Standing]:
+        """Stored standings by learner id (all learners when `learner_ids` is None)."""
+        query = sa.select(standings)
+        if learner_ids is not None:
+            query = query.where(standings.c.learner_id.in_(list(learner_ids)))
+        with read_transaction(self._engine) as conn:
+            rows = conn.execute(query).all()
+        return {row.learner_id: Standing.model_validate(_row(row)) for row in rows}
 
     # --- drafts ---------------------------------------------------------------
 

@@ -1,14 +1,17 @@
 """How long `coach export` takes against a plain SQL dump of the same attempts.
 
 Builds a SQLite store of N learners × M attempts (bulk insert with SQLAlchemy
-Core executemany, hashes from `coach.store.hashchain`), then times, in one run:
+Core executemany, hashes from `coach.store.hashchain`), with the level events
+and stored standing that recording them in the app leaves behind (one replay
+per learner, untimed), then times, in one run:
 
 - the export to CSV and to HTML (in-process: `build_export` + the writer);
 - `sqlite3 -csv` dumping every attempt row (the sqlite3 CLI if on PATH, else
   Python's sqlite3 module writing with csv; the output says which).
 
-Prints the figures and the ratios (goal: export / dump <= 3), plus the share
-of the export spent replaying attempts through the engine.
+Prints the figures and the ratios (goal: export / dump <= 3), plus the time
+the export spent replaying attempts through the engine (zero while every
+stored standing is fresh).
 
     .venv/bin/python tests/bench/export.py [--learners 2000] [--attempts 250]
 """
@@ -32,8 +35,10 @@ import sqlalchemy as sa
 from coach.content import load_catalog
 from coach.engine.replay import LearnerTracker
 from coach.export import build_export, write_csv, write_html
-from coach.store import GENESIS, NewAttempt, chain_hash, open_store
-from coach.store.schema import attempts, learners
+from coach.runtime.evidence import evidence_of
+from coach.runtime.standing import standing_of
+from coach.store import GENESIS, NewAttempt, Store, chain_hash, open_store
+from coach.store.schema import attempts, learners, level_events
 
 ROLES = ["individual-contributor", "analyst", "marketer", "sales"]
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -95,7 +100,22 @@ def populate(url: str, n_learners: int, n_attempts: int, seed: int = 7) -> None:
             prev = digest
         with store.engine.begin() as conn:
             conn.execute(sa.insert(attempts), rows)
+        settle(store, learner_id)
     store.close()
+
+
+def settle(store: Store, learner_id: int) -> None:
+    """What recording each attempt in the app leaves behind besides the attempt:
+    the level events of the replay and the learner's stored standing."""
+    records = store.attempts(learner_id)
+    tracker = LearnerTracker.from_history(evidence_of(r) for r in records)
+    if tracker.events:
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.insert(level_events),
+                [{**e.model_dump(), "learner_id": learner_id} for e in tracker.events],
+            )
+    store.save_standing(standing_of(learner_id, records, tracker))
 
 
 def dump_sql(db: Path, out: Path) -> str:
