@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from statistics import NormalDist
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,17 +34,6 @@ class JudgmentRecord(BaseModel):
     truth_wrong: bool
     said_wrong: bool
     confidence: float | None = None  # in the verdict given, 0.5..1 (values > 1 read as %)
-
-
-class Judged(NamedTuple):
-    """A `JudgmentRecord` as a plain tuple, for bulk readers (the export)."""
-
-    truth_wrong: bool
-    said_wrong: bool
-    confidence: float | None = None
-
-
-JudgmentLike = JudgmentRecord | Judged
 
 
 class JudgmentMetrics(BaseModel):
@@ -73,58 +61,84 @@ def _confidence(value: float) -> float:
     return value / 100.0 if value > 1.0 else value
 
 
-def judgment_metrics(records: Iterable[JudgmentLike], bins: int = 5) -> JudgmentMetrics:
+class JudgmentTally:
+    """Judgments added one at a time (a single pass, cheap for bulk readers such
+    as the export), with the metrics and the confidence bins they add up to."""
+
+    def __init__(self, bins: int = 5) -> None:
+        self.n_bins = bins
+        self.n = self.hits = self.misses = self.false_alarms = self.correct_rejections = 0
+        self.squared_error = 0.0
+        # bin index -> [count, sum of confidences, count right]
+        self.bins: dict[int, list[float]] = {}
+
+    def add(self, truth_wrong: bool, said_wrong: bool, confidence: float | None) -> None:
+        self.n += 1
+        if truth_wrong:
+            if said_wrong:
+                self.hits += 1
+            else:
+                self.misses += 1
+        elif said_wrong:
+            self.false_alarms += 1
+        else:
+            self.correct_rejections += 1
+        if confidence is None:
+            return
+        c = _confidence(confidence)
+        right = truth_wrong == said_wrong
+        self.squared_error += (c - right) ** 2
+        index = min(self.n_bins - 1, max(0, int((c - 0.5) / (0.5 / self.n_bins) + 1e-9)))
+        slot = self.bins.get(index)
+        if slot is None:
+            self.bins[index] = [1, c, right]
+        else:
+            slot[0] += 1
+            slot[1] += c
+            slot[2] += right
+
+    def metrics(self) -> JudgmentMetrics:
+        hits, misses, fas, crs = self.hits, self.misses, self.false_alarms, self.correct_rejections
+        signal, noise = hits + misses, fas + crs
+        z_h = _Z.inv_cdf((hits + 0.5) / (signal + 1))
+        z_f = _Z.inv_cdf((fas + 0.5) / (noise + 1))
+        rated = int(sum(slot[0] for slot in self.bins.values()))
+        brier = reliability = resolution = uncertainty = None
+        if rated:
+            brier = self.squared_error / rated
+            base = sum(slot[2] for slot in self.bins.values()) / rated
+            reliability = resolution = 0.0
+            for k, sum_c, right in self.bins.values():
+                mean_c, share = sum_c / k, right / k
+                reliability += k * (mean_c - share) ** 2 / rated
+                resolution += k * (share - base) ** 2 / rated
+            uncertainty = base * (1 - base)
+        return JudgmentMetrics(
+            n=self.n,
+            signal=signal,
+            noise=noise,
+            hits=hits,
+            misses=misses,
+            false_alarms=fas,
+            correct_rejections=crs,
+            hit_rate=hits / signal if signal else None,
+            false_alarm_rate=fas / noise if noise else None,
+            d_prime=z_h - z_f,
+            bias_c=-(z_h + z_f) / 2,
+            n_confidence=rated,
+            brier=brier,
+            reliability=reliability,
+            resolution=resolution,
+            uncertainty=uncertainty,
+        )
+
+
+def judgment_metrics(records: Iterable[JudgmentRecord], bins: int = 5) -> JudgmentMetrics:
     """Metrics of `records`; confidence bins split 0.5..1 into `bins` equal parts."""
-    rows = list(records)
-    hits = sum(r.truth_wrong and r.said_wrong for r in rows)
-    misses = sum(r.truth_wrong and not r.said_wrong for r in rows)
-    fas = sum(not r.truth_wrong and r.said_wrong for r in rows)
-    crs = sum(not r.truth_wrong and not r.said_wrong for r in rows)
-    signal, noise = hits + misses, fas + crs
-    z_h = _Z.inv_cdf((hits + 0.5) / (signal + 1))
-    z_f = _Z.inv_cdf((fas + 0.5) / (noise + 1))
-
-    rated = [
-        (_confidence(r.confidence), r.truth_wrong == r.said_wrong)
-        for r in rows
-        if r.confidence is not None
-    ]
-    brier = reliability = resolution = uncertainty = None
-    if rated:
-        n = len(rated)
-        brier = sum((c - right) ** 2 for c, right in rated) / n
-        base = sum(right for _, right in rated) / n
-        groups: dict[int, list[tuple[float, bool]]] = {}
-        for c, right in rated:
-            index = min(bins - 1, max(0, int((c - 0.5) / (0.5 / bins) + 1e-9)))
-            groups.setdefault(index, []).append((c, right))
-        reliability = resolution = 0.0
-        for members in groups.values():
-            k = len(members)
-            mean_c = sum(c for c, _ in members) / k
-            share = sum(right for _, right in members) / k
-            reliability += k * (mean_c - share) ** 2 / n
-            resolution += k * (share - base) ** 2 / n
-        uncertainty = base * (1 - base)
-
-    return JudgmentMetrics(
-        n=len(rows),
-        signal=signal,
-        noise=noise,
-        hits=hits,
-        misses=misses,
-        false_alarms=fas,
-        correct_rejections=crs,
-        hit_rate=hits / signal if signal else None,
-        false_alarm_rate=fas / noise if noise else None,
-        d_prime=z_h - z_f,
-        bias_c=-(z_h + z_f) / 2,
-        n_confidence=len(rated),
-        brier=brier,
-        reliability=reliability,
-        resolution=resolution,
-        uncertainty=uncertainty,
-    )
+    tally = JudgmentTally(bins)
+    for r in records:
+        tally.add(r.truth_wrong, r.said_wrong, r.confidence)
+    return tally.metrics()
 
 
 def records_from_evidence(history: Sequence[AttemptEvidence]) -> list[JudgmentRecord]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from coach.content.loader import Catalog
 from coach.engine.evidence import outcome_of
-from coach.engine.judgment_metrics import Judged, JudgmentLike, judgment_metrics
+from coach.engine.judgment_metrics import JudgmentTally
 from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.role_gap import role_gap
 from coach.export.chain import export_content, seal
@@ -61,42 +61,11 @@ def _rate(passes: int, scored: int) -> float | None:
     return passes / scored if scored else None
 
 
-def _judged(rows: Sequence[AttemptSummary]) -> list[JudgmentLike]:
-    """The judgments in `rows` whose truth is known (as `records_from_evidence`)."""
-    out = []
-    for row in rows:
-        if row.truth_wrong is None or row.verdict is None:
-            continue
-        confidence = row.confidence if isinstance(row.confidence, int | float) else None
-        out.append(Judged(row.truth_wrong, row.verdict == "wrong", confidence))
-    return out
-
-
-def _calibration(records: Sequence[JudgmentLike]) -> list[CalibrationBin]:
-    bins: dict[int, list[tuple[float, bool]]] = defaultdict(list)
-    width = 0.5 / CALIBRATION_BINS
-    for rec in records:
-        if rec.confidence is None:
-            continue
-        c = rec.confidence / 100.0 if rec.confidence > 1.0 else rec.confidence
-        index = min(CALIBRATION_BINS - 1, max(0, int((c - 0.5) / width + 1e-9)))
-        bins[index].append((c, rec.truth_wrong == rec.said_wrong))
-    return [
-        CalibrationBin(
-            lo=round(0.5 + k * width, 3),
-            hi=round(0.5 + (k + 1) * width, 3),
-            n=len(members),
-            mean_confidence=sum(c for c, _ in members) / len(members),
-            share_right=sum(r for _, r in members) / len(members),
-        )
-        for k, members in sorted(bins.items())
-    ]
-
-
-def _judgment(records: Sequence[JudgmentLike]) -> JudgmentSummary | None:
-    if len(records) < MIN_JUDGMENTS:
+def _judgment(tally: JudgmentTally) -> JudgmentSummary | None:
+    if tally.n < MIN_JUDGMENTS:
         return None
-    m = judgment_metrics(records)
+    m = tally.metrics()
+    width = 0.5 / tally.n_bins
     return JudgmentSummary(
         n=m.n,
         hits=m.hits,
@@ -109,7 +78,16 @@ def _judgment(records: Sequence[JudgmentLike]) -> JudgmentSummary | None:
         bias_c=m.bias_c,
         n_confidence=m.n_confidence,
         brier=m.brier,
-        calibration=_calibration(records),
+        calibration=[
+            CalibrationBin(
+                lo=round(0.5 + k * width, 3),
+                hi=round(0.5 + (k + 1) * width, 3),
+                n=int(n),
+                mean_confidence=sum_c / n,
+                share_right=right / n,
+            )
+            for k, (n, sum_c, right) in sorted(tally.bins.items())
+        ],
     )
 
 
@@ -150,19 +128,60 @@ def _chain_items(records: Sequence[AttemptRecord], include_prompts: bool) -> lis
     return items
 
 
-def _evidence_by_level(
-    catalog: Catalog | None, window: Sequence[AttemptSummary], outcomes: Sequence[bool | None]
-) -> list[LevelEvidence]:
-    per_level: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    last: dict[int, datetime] = {}
-    for row, outcome in zip(window, outcomes, strict=True):
-        counts = per_level[row.exercise_level]
+@dataclass
+class WindowFigures:
+    """Everything the record counts over the window, gathered in one pass."""
+
+    attempts: int = 0
+    scored: int = 0
+    passed: int = 0
+    private: int = 0
+    last_practised: datetime | None = None
+    sprints: set[int] = field(default_factory=set)
+    # level -> [attempts, scored, passed]; level -> last practised
+    per_level: dict[int, list[int]] = field(default_factory=dict)
+    level_last: dict[int, datetime] = field(default_factory=dict)
+    judgments: JudgmentTally = field(default_factory=lambda: JudgmentTally(CALIBRATION_BINS))
+
+
+def window_figures(window: Sequence[AttemptSummary]) -> WindowFigures:
+    figures = WindowFigures(attempts=len(window))
+    for row in window:
+        outcome = outcome_of(
+            row.output_score,
+            row.judgment_correct,
+            known_tier(row.model_tier),
+            known_need(row.needs_model),
+        )
+        counts = figures.per_level.get(row.exercise_level)
+        if counts is None:
+            counts = figures.per_level[row.exercise_level] = [0, 0, 0]
         counts[0] += 1
-        counts[1] += outcome is not None
-        counts[2] += outcome is True
-        seen = last.get(row.exercise_level)
-        if seen is None or row.finished_at > seen:
-            last[row.exercise_level] = row.finished_at
+        if outcome is not None:
+            counts[1] += 1
+            figures.scored += 1
+            if outcome:
+                counts[2] += 1
+                figures.passed += 1
+        at = row.finished_at
+        seen = figures.level_last.get(row.exercise_level)
+        if seen is None or at > seen:
+            figures.level_last[row.exercise_level] = at
+        if figures.last_practised is None or at > figures.last_practised:
+            figures.last_practised = at
+        if row.exercise_private:
+            figures.private += 1
+        if row.sprint_id is not None:
+            figures.sprints.add(row.sprint_id)
+        if row.truth_wrong is not None and row.verdict is not None:
+            c = row.confidence
+            figures.judgments.add(
+                row.truth_wrong, row.verdict == "wrong", c if isinstance(c, int | float) else None
+            )
+    return figures
+
+
+def _evidence_by_level(catalog: Catalog | None, figures: WindowFigures) -> list[LevelEvidence]:
     return [
         LevelEvidence(
             level=lvl,
@@ -171,9 +190,9 @@ def _evidence_by_level(
             scored=s,
             passed=p,
             pass_rate=_rate(p, s),
-            last_practised=last[lvl],
+            last_practised=figures.level_last[lvl],
         )
-        for lvl, (a, s, p) in sorted(per_level.items())
+        for lvl, (a, s, p) in sorted(figures.per_level.items())
     ]
 
 
@@ -241,18 +260,7 @@ def build_learner(
     show it), keeping anchor, head and length.
     """
     window = read.rows[read.start :]
-    outcomes = [
-        outcome_of(
-            row.output_score,
-            row.judgment_correct,
-            known_tier(row.model_tier),
-            known_need(row.needs_model),
-        )
-        for row in window
-    ]
-    scored = sum(o is not None for o in outcomes)
-    passes = sum(o is True for o in outcomes)
-    private = sum(1 for row in window if row.exercise_private)
+    figures = window_figures(window)
     role = catalog.role(learner.role) if catalog else None
     items: list[ChainAttempt] = []
     if with_chain and window:
@@ -266,15 +274,15 @@ def build_learner(
         target_level=role.target_level if role else None,
         demonstrated=_demonstrated(catalog, read.standing),
         gap=_gap(catalog, learner, read.standing.level),
-        attempts=len(window),
-        passed=passes,
-        pass_rate=_rate(passes, scored),
-        last_practised=max((row.finished_at for row in window), default=None),
-        evidence_by_level=_evidence_by_level(catalog, window, outcomes),
-        judgment=_judgment(_judged(window)),
+        attempts=figures.attempts,
+        passed=figures.passed,
+        pass_rate=_rate(figures.passed, figures.scored),
+        last_practised=figures.last_practised,
+        evidence_by_level=_evidence_by_level(catalog, figures),
+        judgment=_judgment(figures.judgments),
         weaknesses=[_weakness(w) for w in read.standing.weaknesses],
-        private_attempts=private,
-        evidence_note=_evidence_note(private),
+        private_attempts=figures.private,
+        evidence_note=_evidence_note(figures.private),
         level_history=[
             LevelChange(
                 at=e.at,
@@ -285,7 +293,7 @@ def build_learner(
             )
             for e in read.events
         ],
-        sprints=sorted({row.sprint_id for row in window if row.sprint_id is not None}),
+        sprints=sorted(figures.sprints),
         chain=Chain(
             anchor=read.anchor,
             head=read.head,

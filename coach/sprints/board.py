@@ -14,7 +14,7 @@ from coach.engine.evidence import passed
 from coach.engine.placement import start_level
 from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import role_gap
-from coach.runtime.progress import evidence_of
+from coach.runtime.evidence import evidence_of
 from coach.store.records import AttemptRecord, LearnerRecord
 
 

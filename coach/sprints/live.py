@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from coach import llm
 from coach.engine.select import next_exercise
-from coach.runtime.progress import evidence_of
+from coach.runtime.evidence import evidence_of
 from coach.runtime.session import Session, item_info
 from coach.sprints.spec import SprintFile, SprintSpec
 from coach.store import Store

@@ -32,34 +32,40 @@ from coach.store.records import (
 from coach.store.schema import attempts, drafts, learners, level_events, sprints, standings
 
 
-def _chunks(items: list[int], size: int) -> list[list[int]]:
-    """`items` in runs of `size` (IN lists stay under every database's limit)."""
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _flag(value: Any) -> bool | None:
-    return None if value is None else bool(value)
+# SQLite returns 0/1 for booleans, PostgreSQL True/False; both hash alike.
+_FLAG: dict[Any, bool | None] = {None: None, 0: False, 1: True}
+_UTC_SUFFIX = "+00:00"
 
 
 def _summary(row: Sequence[Any]) -> AttemptSummary:
     """An `AttemptSummary` from a raw driver row (SQLite gives UTC text times, 0/1 flags)."""
     at = row[3]
     # fromisoformat with an explicit offset is several times cheaper than .replace().
-    at = datetime.fromisoformat(at + "+00:00") if isinstance(at, str) else at.astimezone(UTC)
+    at = datetime.fromisoformat(at + _UTC_SUFFIX) if at.__class__ is str else at.astimezone(UTC)
+    flag = _FLAG.__getitem__
     return AttemptSummary._make(
         (
-            *row[:3],
+            row[0],
+            row[1],
+            row[2],
             at,
             row[4],
-            _flag(row[5]),
-            *row[6:9],
-            _flag(row[9]),
-            bool(row[10]),
+            flag(row[5]),
+            row[6],
+            row[7],
+            row[8],
+            flag(row[9]),
+            flag(row[10]),
             row[11],
             row[12],
-            _flag(row[13]),
+            flag(row[13]),
         )
     )
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    """`items` in runs of `size` (IN lists stay under every database's limit)."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class UnknownLearner(LookupError):

@@ -16,7 +16,7 @@ from coach.content import load_catalog
 from coach.engine.replay import LearnerTracker
 from coach.export import build_export, export_schema, safe_cell
 from coach.export.schema import schema_text
-from coach.runtime.progress import evidence_of
+from coach.runtime.evidence import evidence_of
 
 REPO = Path(__file__).resolve().parents[2]
 
