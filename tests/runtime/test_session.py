@@ -10,6 +10,7 @@ from fake_openai import Reply
 from coach.config import Config, ConfigError, ModelEntry, config_path
 from coach.runtime.fit import grade_fit
 from coach.runtime.session import PLAYABLE, Session
+from coach.runtime.standing import ENGINE_VERSION, is_fresh
 from graders.judgment import Judgment
 
 
@@ -213,3 +214,26 @@ async def test_run_raises_input_errors_before_any_call(fake) -> None:
     with pytest.raises(PipelineError):
         await session.run(session.exercise("l4-refund-amount-pipeline"), bad, None)
     assert fake.chat_requests == []
+
+
+async def test_recording_an_attempt_stores_a_fresh_standing(fake) -> None:
+    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="never")
+    session.save_profile("Ada", "analyst", "fake")
+    exercise = session.exercise("l1-renewal-dates-to-json")
+    for _ in range(2):
+        fake.queue(Reply(text=exercise.reference.good_output))
+        call = await session.produce(exercise, "my prompt", lambda _piece: None)
+        outcome = session.conclude(
+            exercise,
+            started_at=datetime.now(UTC),
+            shown=session.present(exercise, call.text),
+            judgment=Judgment(verdict="ok", confidence=0.8),
+            prompt="my prompt",
+            call=call,
+        )
+        recorded = session.record(outcome)
+        standing = session.store.standings()[session.learner.id]
+        assert standing.head_hash == recorded.record.hash
+        assert standing.engine_version == ENGINE_VERSION
+        assert is_fresh(standing, recorded.record.hash, len(session.history()))
+        assert standing.level == recorded.level_after
