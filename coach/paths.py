@@ -30,6 +30,11 @@ def data_dir() -> Path:
     return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def private_pack_dir() -> Path:
+    """The learner's own exercises ("Practise on my own task"), always loaded as a pack."""
+    return data_dir() / "my-exercises"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

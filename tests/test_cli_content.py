@@ -43,7 +43,7 @@ def test_check_json_report_shape() -> None:
     assert report["roles"] >= 8
     assert report["problems"] == []
     first = report["exercises"][0]
-    assert set(first) == {"id", "level", "kind", "title", "source"}
+    assert set(first) == {"id", "level", "kind", "title", "source", "private"}
     assert first["source"] == "builtin"
 
 

@@ -21,6 +21,10 @@ CORE = [
     "coach.runtime.attempt",
     "coach.runtime.progress",
     "coach.runtime.prove",
+    "coach.authoring",
+    "coach.coaching.weaknesses",
+    "coach.coaching.feedback",
+    "coach.coaching.critique",  # calls a model through coach.llm, which loads litellm lazily
 ]
 
 

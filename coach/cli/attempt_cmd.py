@@ -9,9 +9,12 @@ import secrets
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from coach.coaching.feedback import CoachNote
 
 
 def _fail(message: str, fix: str = "") -> None:
@@ -71,6 +74,7 @@ def attempt(
     The attempt is recorded like one in the app, and may move your level.
     """
     from coach import llm
+    from coach.coaching.feedback import coaching_notes
     from coach.config import ConfigError, load_config
     from coach.content import all_sources, load_catalog
     from coach.content.models import Kind
@@ -186,7 +190,7 @@ def attempt(
 
     with open_store(config.effective_database_url()) as store:
         recorded = record_attempt(store, config, catalog, outcome)
-    report = _report(outcome, recorded, seed)
+    report = _report(outcome, recorded, seed, coaching_notes(exercise, outcome))
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
@@ -197,7 +201,7 @@ def _progress(what: str, done: int, total: int) -> None:
     click.echo(f"  {what} ({done}/{total})", err=True)
 
 
-def _report(outcome: Any, recorded: Any, seed: int) -> dict[str, Any]:
+def _report(outcome: Any, recorded: Any, seed: int, notes: list[CoachNote]) -> dict[str, Any]:
     grade, verdict = outcome.output_grade, outcome.judgment_grade
     mutation = outcome.shown.mutation
     return {
@@ -229,6 +233,7 @@ def _report(outcome: Any, recorded: Any, seed: int) -> dict[str, Any]:
         "pinpoint_hit": verdict.pinpoint_hit if verdict else None,
         "brier": verdict.brier if verdict else None,
         "judgment_feedback": verdict.reason if verdict else None,
+        "coaching": [note.model_dump() for note in notes],
         "cost_usd": outcome.call.cost_usd if outcome.call else None,
         "details": outcome.details,
         "level_before": recorded.level_before,
@@ -248,6 +253,10 @@ def _print(report: dict[str, Any]) -> None:
         click.echo(f"Output score: {report['output_score']:.2f}")
     if report["judgment_feedback"]:
         click.echo(f"Judgment: {report['judgment_feedback']}")
+    if report["coaching"]:
+        click.echo("What to change:")
+        for note in report["coaching"]:
+            click.echo(f"  • {note['topic']}: {note['text']}")
     if report["level_after"] != report["level_before"]:
         click.echo(
             f"Level {report['level_before']} → {report['level_after']}: {report['level_reason']}"

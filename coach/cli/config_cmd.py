@@ -76,6 +76,9 @@ def set_(ctx: click.Context, key: str, value: str) -> None:
     KEY is dotted for sections (learner.role) and maps (api_base.ollama/llama3.2).
     VALUE is taken as text or a number; write lists and tables in TOML syntax,
     e.g. '["~/packs/a", "~/packs/b"]'. The file is rewritten (comments are not kept).
+    `coach config set coach_model openai/gpt-4o` turns on three suggestions from a
+    coach model after each attempt (model-written, charged to the spend cap);
+    `coach config unset coach_model` turns them off again.
     Never put an API key here: use `coach keys set PROVIDER`.
     """
     try:

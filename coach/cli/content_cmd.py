@@ -64,6 +64,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
                     "kind": str(loaded.exercise.kind),
                     "title": loaded.exercise.title,
                     "source": loaded.source,
+                    "private": loaded.private,
                 }
                 for loaded in catalog.exercises
             ],
@@ -124,7 +125,14 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
     chosen.sort(key=lambda ex: (ex.level, ex.id))
     if as_json:
         rows = [
-            {"id": e.id, "level": e.level, "kind": str(e.kind), "title": e.title} for e in chosen
+            {
+                "id": e.id,
+                "level": e.level,
+                "kind": str(e.kind),
+                "title": e.title,
+                "private": e.private,
+            }
+            for e in chosen
         ]
         click.echo(json.dumps(rows, indent=2))
         return
@@ -133,8 +141,10 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
         return
     width = max(len(e.id) for e in chosen)
     for exercise in chosen:
+        yours = "  (yours, half weight)" if exercise.private else ""
         click.echo(
-            f"L{exercise.level}  {exercise.id:<{width}}  {exercise.kind:<12}  {exercise.title}"
+            f"L{exercise.level}  {exercise.id:<{width}}  {exercise.kind:<12}  "
+            f"{exercise.title}{yours}"
         )
 
 
@@ -159,4 +169,152 @@ def show_exercise(exercise_id: str, as_json: bool) -> None:
         click.echo(f"\n--- {name} ---\n{text.strip()}")
     click.echo(
         f"\n{len(exercise.checks)} check(s): " + ", ".join(c.grader for c in exercise.checks)
+    )
+
+
+# --- coach exercises new -----------------------------------------------------------
+
+FILE_PREFIX = "@"  # "@notes.txt" reads the answer from a file
+
+
+def _read_answer(value: str) -> str:
+    """A typed answer, or the text of the file it names with a leading @."""
+    if value.startswith(FILE_PREFIX) and len(value) > 1:
+        path = Path(value[1:]).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"cannot read {path}: {error}") from None
+    return value
+
+
+def _learner_level(config: Config) -> int:
+    """The learner's current level, the default for a new exercise (1 if unknown)."""
+    from coach.engine.placement import start_level
+    from coach.runtime.learner import current_learner
+    from coach.runtime.progress import tracker_for
+    from coach.store import open_store
+
+    try:
+        with open_store(config.effective_database_url()) as store:
+            level = tracker_for(store, current_learner(store, config).id).level
+    except Exception:  # no readable record: a new exercise still needs a level
+        level = None
+    return level if level is not None else start_level(None)
+
+
+def _draft_file() -> Path:
+    from coach.paths import data_dir
+
+    return data_dir() / "own-task-draft.json"
+
+
+def _ask(answers: dict, key: str, question: str, *, required: bool = False) -> None:
+    """Prompt for one field unless a flag or the draft gave it; @file reads a file."""
+    if answers.get(key) not in (None, "", [], 0):
+        return
+    hint = " (text, or @file)" if key in {"task", "materials", "good_output"} else ""
+    shown_default = None if required else ""
+    value = click.prompt(f"{question}{hint}", default=shown_default, show_default=False)
+    answers[key] = _read_answer(value.strip()) if isinstance(value, str) else value
+
+
+@exercises.command("new")
+@click.option("--title", help="A short name for the task.")
+@click.option("--level", type=click.IntRange(1, 6), help="Level (default: yours).")
+@click.option("--task", help="The brief: who needs what, in what form (@file reads a file).")
+@click.option("--materials-file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--must-contain", multiple=True, help="A phrase a good output contains.")
+@click.option("--contains-any", multiple=True, help="One of these phrases must appear.")
+@click.option("--json-keys", help="The output is a JSON object with these keys (commas).")
+@click.option("--must-not-mention", multiple=True, help="A phrase a good output never has.")
+@click.option("--min-words", type=click.IntRange(1), help="At least this many words.")
+@click.option("--max-words", type=click.IntRange(1), help="At most this many words.")
+@click.option("--regex", help="A pattern the output must match.")
+@click.option("--rubric", help="A rubric in words (model-graded; unscored without a judge).")
+@click.option("--good-file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--prompt-file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from-draft",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Start from the answers a failed run saved.",
+)
+@click.option("--no-input", is_flag=True, help="Never prompt: take everything from the flags.")
+def new_exercise(from_draft: Path | None, no_input: bool, **flags: object) -> None:
+    """Turn a task from your own work into a private exercise.
+
+    Asks for the task, the materials, what a good output must satisfy and one
+    acceptable output; proves the exercise like `coach check` does (the
+    acceptable output passes, a derived bad one fails) and saves it in your
+    own folder. Your own exercises count at half weight towards your level.
+    """
+    from pydantic import ValidationError
+
+    from coach.authoring import AuthoringError, TaskForm, save
+
+    answers: dict = {}
+    if from_draft is not None:
+        try:
+            answers = json.loads(from_draft.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise click.ClickException(f"cannot read the draft {from_draft}: {error}") from None
+    for key, file_key in (
+        ("materials", "materials_file"),
+        ("good_output", "good_file"),
+        ("prompt", "prompt_file"),
+    ):
+        path = flags.pop(file_key)
+        if path is not None:
+            answers[key] = _read_answer(f"{FILE_PREFIX}{path}")
+    if flags.get("task"):
+        flags["task"] = _read_answer(str(flags["task"]))
+    for key, value in flags.items():
+        if value not in (None, ()):
+            answers[key] = list(value) if isinstance(value, tuple) else value
+    config = _config()
+    # Everything needed came from flags or the draft: run without questions.
+    complete = all(answers.get(key) for key in ("title", "task", "good_output"))
+    if not no_input and not complete:
+        _ask(answers, "title", "Title", required=True)
+        _ask(answers, "task", "The task: who needs what, in what form", required=True)
+        _ask(answers, "materials", "Materials to paste (empty for none)")
+        _ask(answers, "must_contain", "Must contain (phrases, commas between)")
+        _ask(answers, "json_keys", "JSON object with these keys (commas between, empty for none)")
+        _ask(answers, "must_not_mention", "Must not mention (phrases, commas between)")
+        if not answers.get("min_words") and not answers.get("max_words"):
+            answers["max_words"] = click.prompt(
+                "At most how many words (0 for no limit)", type=click.IntRange(0), default=0
+            )
+        _ask(answers, "rubric", "A rubric in words (optional; model-graded)")
+        _ask(answers, "good_output", "One acceptable output", required=True)
+    answers = {key: value for key, value in answers.items() if value not in (None, 0)}
+    answers.setdefault("level", _learner_level(config))
+    try:
+        form = TaskForm.model_validate(answers)
+        saved = save(form, taken={e.exercise.id for e in _catalog(config=config).exercises})
+    except (ValidationError, AuthoringError) as error:
+        draft = _draft_file()
+        draft.parent.mkdir(parents=True, exist_ok=True)
+        draft.write_text(json.dumps(answers, indent=2, ensure_ascii=False), encoding="utf-8")
+        message = error if isinstance(error, AuthoringError) else _form_problems(error)
+        click.echo(f"not saved: {message}", err=True)
+        click.echo(
+            f"Your answers are kept in {draft}; fix them and run "
+            f"`coach exercises new --from-draft {draft}`.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Saved as {saved.exercise_id} in {saved.path}")
+    click.echo(
+        f"Proved: your acceptable output passes every check; the derived bad output "
+        f"({saved.bad.what}) fails."
+    )
+    click.echo("Practise it in the app; your own exercises count at half weight.")
+
+
+def _form_problems(error: object) -> str:
+    details = error.errors()  # type: ignore[attr-defined]
+    return "; ".join(
+        f"{'.'.join(str(p) for p in d['loc']) or 'form'}: {d['msg'].removeprefix('Value error, ')}"
+        for d in details
     )

@@ -188,8 +188,10 @@ def _checks_of(record: AttemptRecord) -> Iterable[dict[str, Any]]:
             yield from (c for c in entry["checks"] if isinstance(c, dict))
 
 
-def _count_checks(tally: dict[str, list[int]], record: AttemptRecord) -> None:
-    if model_below_need(record.model_tier, record.needs_model or "capable"):
+def _count_checks(
+    tally: dict[str, list[int]], record: AttemptRecord, evidence: AttemptEvidence
+) -> None:
+    if model_below_need(evidence.model_tier, evidence.needs_model):
         return
     failed: dict[str, bool] = {}
     for check in _checks_of(record):
@@ -254,7 +256,7 @@ def detect_weaknesses(records: Sequence[AttemptRecord], *, window: int = WINDOW)
     evidence = [evidence_of(record) for record in recent]
     tally: dict[str, list[int]] = {}
     for record, seen in zip(recent, evidence, strict=True):
-        _count_checks(tally, record)
+        _count_checks(tally, record, seen)
         _count_judgment(tally, record, seen)
 
     found: list[Weakness] = []

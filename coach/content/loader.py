@@ -42,6 +42,7 @@ class LoadedExercise:
     exercise: Exercise
     path: Path
     source: str  # "builtin" or the pack directory it came from
+    private: bool = False  # from the learner's own folder: counted at reduced weight
 
 
 @dataclass
@@ -60,6 +61,9 @@ class Catalog:
             if loaded.exercise.id == exercise_id:
                 return loaded.exercise
         return None
+
+    def is_private(self, exercise_id: str) -> bool:
+        return any(e.private and e.exercise.id == exercise_id for e in self.exercises)
 
     def level(self, number: int) -> Level | None:
         return next((level for level in self.levels if level.number == number), None)
@@ -213,6 +217,8 @@ def load_catalog(sources: Sequence[ContentSource] | None = None) -> Catalog:
 
 def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
     if not source.exercises_dir.is_dir():
+        if source.private:  # the learner has not written an exercise yet
+            return
         catalog.problems.append(
             Problem(str(source.exercises_dir), "", "exercise folder does not exist")
         )
@@ -242,8 +248,10 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
                 Problem(shown, "id", f"duplicate id {exercise.id!r}, also in {other.path}")
             )
             continue
+        if source.private:
+            exercise.mark_private()
         loaded = LoadedExercise(
-            exercise, path, "builtin" if source.name == BUILTIN else source.name
+            exercise, path, "builtin" if source.name == BUILTIN else source.name, source.private
         )
         seen[exercise.id] = loaded
         catalog.exercises.append(loaded)

@@ -11,7 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from graders.names import KNOWN_GRADERS, MUTATIONS
 
@@ -229,6 +236,16 @@ class ExerciseBase(Strict):
     checks: list[Check] = Field(default_factory=list)
     judgment: JudgmentSpec = Field(default_factory=JudgmentSpec)
     reference: Reference
+    # Never read from the TOML: the loader marks the learner's own exercises.
+    _private: bool = PrivateAttr(default=False)
+
+    @property
+    def private(self) -> bool:
+        """A learner's own exercise: its attempts count at reduced weight."""
+        return self._private
+
+    def mark_private(self) -> None:
+        self._private = True
 
     def _require_good_and_bad(self) -> None:
         if not self.checks:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.paths import private_pack_dir
+
 BUILTIN = "builtin"
 PACK_PATH_VARIABLE = "COACH_EXERCISE_PATH"
 
@@ -23,6 +25,9 @@ class ContentSource:
     exercises_dir: Path
     levels_file: Path | None = None
     roles_file: Path | None = None
+    # The learner's own folder: its exercises count at reduced weight, and it
+    # may not exist yet (that is not a problem).
+    private: bool = False
 
     def show(self, path: Path) -> str:
         """How a file is named in messages: relative for built-in content, absolute for packs."""
@@ -58,15 +63,25 @@ def pack_source(directory: Path) -> ContentSource:
     return ContentSource(name=str(directory), root=directory, exercises_dir=directory)
 
 
+def private_source() -> ContentSource:
+    """The learner's own exercises (`coach exercises new`, "Practise on my own task")."""
+    directory = private_pack_dir().expanduser().resolve()
+    return ContentSource(name=str(directory), root=directory, exercises_dir=directory, private=True)
+
+
 def env_pack_dirs() -> list[Path]:
     value = os.environ.get(PACK_PATH_VARIABLE, "")
     return [Path(part) for part in value.split(os.pathsep) if part.strip()]
 
 
 def all_sources(pack_dirs: Iterable[Path] = ()) -> list[ContentSource]:
-    """Built-in content, then packs from the config, then from `COACH_EXERCISE_PATH`."""
-    sources = [builtin_source()]
-    seen: set[Path] = set()
+    """Built-in content, the learner's own folder, packs from the config and the environment.
+
+    The environment's packs are the folders in `COACH_EXERCISE_PATH`.
+    """
+    private = private_source()
+    sources = [builtin_source(), private]
+    seen: set[Path] = {private.root}
     for directory in [*pack_dirs, *env_pack_dirs()]:
         source = pack_source(directory)
         if source.root not in seen:

@@ -17,6 +17,9 @@ The evidence
     A judgment (is this output wrong?) has a chance floor of one half:
     P(correct) = 0.5 + 0.5 * σ(θ - b). (A wrong call weighs like a failed
     output; a right call, which may be a lucky guess, says less than a pass.)
+    An attempt on the learner's own (private) exercise multiplies both the
+    output and the judgment weights by `private_weight` (one half): its checks
+    were written by the learner, so they are easier to game.
 
 Three posteriors are kept on the same 121-point grid (-7..7): `combined`
 (every signal, used for the level), `producing` (output scores only) and
@@ -170,10 +173,10 @@ class Posterior:
         self.logp = [a + cs * x + cf * y for a, x, y in zip(self.logp, log_p, log_q, strict=True)]
         self._probs = None
 
-    def add_judgment(self, b: float, correct: bool) -> None:
+    def add_judgment(self, b: float, correct: bool, weight: float = 1.0) -> None:
         log_p, log_q = _judgment_table(b, *self.key)
         table = log_p if correct else log_q
-        self.logp = [a + x for a, x in zip(self.logp, table, strict=True)]
+        self.logp = [a + weight * x for a, x in zip(self.logp, table, strict=True)]
         self._probs = None
 
     def widen(self, var: float) -> None:
@@ -323,15 +326,17 @@ class AbilityState:
         if self.last_at is None or evidence.at > self.last_at:
             self.last_at = evidence.at
         b = self.scale.difficulty(evidence.level, evidence.difficulty)
+        share = params.private_weight if evidence.private else 1.0
         if evidence.output_score is not None:
             w_s, w_f = output_weights(evidence, params)
+            w_s, w_f = share * w_s, share * w_f
             if w_s * evidence.output_score > 0 or w_f * (1 - evidence.output_score) > 0:
                 self.combined.add_output(b, evidence.output_score, w_s, w_f)
                 self.producing.add_output(b, evidence.output_score, w_s, w_f)
                 self.n_output += 1
         if evidence.judgment_correct is not None:
-            self.combined.add_judgment(b, evidence.judgment_correct)
-            self.judging.add_judgment(b, evidence.judgment_correct)
+            self.combined.add_judgment(b, evidence.judgment_correct, share)
+            self.judging.add_judgment(b, evidence.judgment_correct, share)
             self.n_judgment += 1
 
     # summaries

@@ -70,6 +70,9 @@ class AttemptEvidence(_Frozen):
     model_tier: str | None = None
     needs_model: NeedsModel = "capable"
     placement: bool = False
+    # The learner's own exercise: self-authored checks are easier to game, so its
+    # evidence counts at `private_weight`.
+    private: bool = False
     planted: bool = False  # a planted flawed output was shown
     said_wrong: bool | None = None
     truth_wrong: bool | None = None
@@ -144,11 +147,28 @@ def passed(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> 
     is unscored (not a fail). Without an output score (a review exercise) the
     judgment decides.
     """
-    if evidence.output_score is not None:
-        if output_counts(evidence, params):
-            return evidence.output_score >= params.pass_score
-        return None
-    return evidence.judgment_correct
+    return outcome_of(
+        evidence.output_score,
+        evidence.judgment_correct,
+        evidence.model_tier,
+        evidence.needs_model,
+        params,
+    )
+
+
+def outcome_of(
+    output_score: float | None,
+    judgment_correct: bool | None,
+    model_tier: str | None,
+    needs_model: str,
+    params: EngineParams = DEFAULT_PARAMS,
+) -> bool | None:
+    """`passed` on bare values, for bulk readers (the export) that skip `AttemptEvidence`."""
+    if output_score is not None:
+        if output_score >= params.pass_score:
+            return True
+        return None if model_below_need(model_tier, needs_model) else False
+    return judgment_correct
 
 
 def weak_model_failure(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> bool:

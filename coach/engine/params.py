@@ -26,6 +26,7 @@ class EngineParams:
     pass_score: float = 0.7  # an output score at or above this is a pass
     weak_success_weight: float = 0.25  # output success from a model below the need
     weak_failure_weight: float = 0.0  # output failure from a model below the need
+    private_weight: float = 0.5  # every signal of an attempt on the learner's own exercise
     session_gap_hours: float = 8.0  # a longer pause between attempts starts a session
     session_widen_var: float = 2.0  # logit² of normal spread added per new session
 
@@ -56,6 +57,8 @@ class EngineParams:
     # --- practice selection -----------------------------------------------------
     review_share: float = 0.2  # picks that revisit a failed exercise or a lower level
     stretch_share: float = 0.3  # picks from the level above once the promotion window is met
+    # Picks that, when one is eligible, go to an exercise training a recurring weakness.
+    weakness_share: float = 0.3
 
 
 DEFAULT_PARAMS = EngineParams()

@@ -23,6 +23,7 @@ class AttemptOutcome(BaseModel):
     difficulty: float = 0.0
     needs_model: str = "capable"
     placement: bool = False
+    private: bool = False  # the learner's own exercise, counted at reduced weight
     started_at: datetime
     finished_at: datetime
     model: str | None = None
@@ -49,6 +50,7 @@ class AttemptOutcome(BaseModel):
             difficulty=exercise.difficulty,
             needs_model=str(exercise.needs_model),
             placement=placement,
+            private=getattr(exercise, "private", False),
             started_at=started_at,
             finished_at=datetime.now(UTC),
             **evidence,
@@ -77,6 +79,8 @@ class AttemptOutcome(BaseModel):
             exercise_difficulty=self.difficulty,
             needs_model=self.needs_model,
             placement=self.placement,
+            # None, not False, for other exercises: older attempts' hashes stay the same.
+            exercise_private=True if self.private else None,
             started_at=self.started_at,
             finished_at=self.finished_at,
             model=self.model,

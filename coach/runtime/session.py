@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from coach import llm
+from coach.coaching.weaknesses import WINDOW, Weakness, detect_weaknesses, training_exercises
 from coach.config import Config, load_config, save_config
 from coach.content import all_sources, load_catalog
 from coach.content.loader import Catalog
@@ -137,6 +138,10 @@ class Session:
     def close(self) -> None:
         self.store.close()
 
+    def reload_catalog(self) -> None:
+        """Load the content again (after the learner saved an exercise of their own)."""
+        self.catalog = load_catalog(all_sources(self.config.pack_dirs()))
+
     # --- who and where ----------------------------------------------------------
 
     @property
@@ -196,20 +201,33 @@ class Session:
         """The engine's pick at the learner's level (seeded rng), or the sprint's."""
         if self.sprint_draw is not None:
             return self.sprint_draw()
-        bank = [item_info(exercise) for exercise in self.playable()]
-        history = [evidence_of(record) for record in self.history()]
+        playable = self.playable()
+        bank = [item_info(exercise) for exercise in playable]
+        records = self.history()
+        history = [evidence_of(record) for record in records]
         try:
             tier = self.spec().tier
         except llm.ModelError:
             tier = None
-        item = next_exercise(bank, self.level, history, self.rng, model_tier=tier)
+        prefer = training_exercises(detect_weaknesses(records), playable)
+        item = next_exercise(bank, self.level, history, self.rng, model_tier=tier, prefer=prefer)
         return None if item is None else self.catalog.exercise(item.exercise_id)
+
+    def weaknesses(self) -> list[Weakness]:
+        """The learner's recurring weaknesses in their recent attempts, worst first."""
+        return detect_weaknesses(self.history(limit=WINDOW))
 
     def exercise(self, exercise_id: str) -> Any | None:
         return self.catalog.exercise(exercise_id)
 
     def spec(self) -> llm.ModelSpec:
         return spec_for(self.config)
+
+    def coach_spec(self) -> llm.ModelSpec | None:
+        """The model that writes critiques (calls are charged to `self.spend`); None: off."""
+        from coach.coaching.critique import coach_model_spec  # coaching builds on the runtime
+
+        return coach_model_spec(self.config)
 
     async def produce(
         self, exercise: Any, prompt: str, on_text: Callable[[str], None] | None = None

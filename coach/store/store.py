@@ -31,7 +31,6 @@ from coach.store.records import (
 )
 from coach.store.schema import attempts, drafts, learners, level_events, sprints, standings
 
-
 # SQLite returns 0/1 for booleans, PostgreSQL True/False; both hash alike.
 _FLAG: dict[Any, bool | None] = {None: None, 0: False, 1: True}
 _UTC_SUFFIX = "+00:00"

@@ -131,6 +131,12 @@ class CoachApp(App[None]):
     def action_open(self, name: str) -> None:
         self.open_optional(name)
 
+    def action_own_task(self) -> None:
+        from coach.tui.screens.own_task import OwnTaskScreen
+
+        if self.session is not None:
+            self.push_screen(OwnTaskScreen(self.session))
+
     def action_home(self) -> None:
         from coach.tui.screens.home import HomeScreen
 
@@ -142,12 +148,18 @@ class CoachApp(App[None]):
         if self.session is None or self.session.is_first_run:
             return
         yield SystemCommand("Home", "Back to the home screen", self.action_home)
+        yield SystemCommand(
+            "Practise on my own task",
+            "Turn a task from your work into a private exercise",
+            self.action_own_task,
+        )
         for name in OPTIONAL_SCREENS:
             yield SystemCommand(
                 name.capitalize(), f"Open the {name} screen", lambda n=name: self.open_optional(n)
             )
         for action, title, help_text in (
             ("send", "Send", "Send the prompt (exercise screen)"),
+            ("hint", "Hint", "Show the next hint (exercise screen)"),
             ("submit", "Submit", "Submit the judgment or the answers"),
             ("try_again", "Try again", "The same exercise again (feedback screen)"),
             ("next", "Next exercise", "Go on to the next exercise"),

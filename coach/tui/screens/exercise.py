@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,12 +30,14 @@ from coach.content.models import Kind
 from coach.runtime.fit import CHOICES, grade_fit
 from coach.runtime.kinds import MULTI_STEP
 from coach.tui.widgets.output import OutputView
-from coach.tui.widgets.safe import materials_text, safe_text
+from coach.tui.widgets.safe import materials_text, plain, safe_text
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
 
 AUTOSAVE_SECONDS = 3.0
+# One id on every exercise screen, so a keymap entry rebinds it everywhere.
+HINT_BINDING = Binding("f2", "hint", "Hint", id="exercise.hint")
 
 
 def usage_line(call: llm.CallResult) -> str:
@@ -43,6 +46,20 @@ def usage_line(call: llm.CallResult) -> str:
         parts.append(f"{call.usage.tokens_in} tokens in, {call.usage.tokens_out} out")
     parts.append("cost unknown" if call.cost_usd is None else f"${call.cost_usd:.4f}")
     return " · ".join(parts)
+
+
+def hints_text(hints: Sequence[str], shown: int) -> Text:
+    """The hints revealed so far, numbered 'Hint 1 of 3: …'."""
+    if not hints:
+        return Text("This exercise has no hints.", style="dim")
+    out = Text()
+    for number, hint in enumerate(hints[:shown], start=1):
+        out.append("\n" if number > 1 else "")
+        out.append(f"Hint {number} of {len(hints)}: ", style="bold")
+        out.append(plain(hint))
+    if shown >= len(hints):
+        out.append("\nNo more hints.", style="dim")
+    return out
 
 
 def screen_for(session: Session, exercise: Any) -> Screen[None]:
@@ -56,11 +73,36 @@ def screen_for(session: Session, exercise: Any) -> Screen[None]:
 
 
 class _Base(Screen[None]):
+    DEFAULT_CSS = """
+    #hints {
+        margin-top: 1;
+    }
+    """
+
     def __init__(self, session: Session, exercise: Any) -> None:
         super().__init__()
         self.session = session
         self.exercise = exercise
         self.started_at = datetime.now(UTC)
+        self.hints_shown = 0
+
+    def hint_box(self) -> Static:
+        """Where hints appear, hidden until the first is asked for."""
+        box = Static("", id="hints", markup=False)
+        box.display = False
+        return box
+
+    def action_hint(self) -> None:
+        """Reveal the next hint (before sending: the explanation waits for feedback)."""
+        hints = list(self.exercise.reference.hints)
+        if hints and self.hints_shown >= len(hints):
+            self.notify("No more hints.")
+            return
+        self.hints_shown = min(self.hints_shown + 1, len(hints))
+        box = self.query_one("#hints", Static)
+        box.update(hints_text(hints, self.hints_shown))
+        box.display = True
+        self.call_after_refresh(box.scroll_visible)  # once the new hint is laid out
 
     def header_text(self) -> Text:
         ex = self.exercise
@@ -74,6 +116,7 @@ class ExerciseScreen(_Base):
         Binding("f5", "send", "Send", id="exercise.send"),
         Binding("ctrl+r", "send", "Send", show=False, id="exercise.send_alt"),
         Binding("escape", "cancel_or_leave", "Cancel/Back", id="exercise.back"),
+        HINT_BINDING,
     ]
 
     def __init__(self, session: Session, exercise: Any) -> None:
@@ -88,6 +131,7 @@ class ExerciseScreen(_Base):
         with VerticalScroll(id="brief"):
             yield Static(self.header_text(), id="title")
             yield Static(materials_text(self.exercise), id="materials", markup=False)
+            yield self.hint_box()
         if not self.review:
             yield TextArea(id="prompt", soft_wrap=True, tab_behavior="focus")
         with Horizontal(id="actions"):
@@ -212,6 +256,7 @@ class FitScreen(_Base):
         Binding("f5", "submit", "Submit", id="fit.submit"),
         Binding("ctrl+r", "submit", "Submit", show=False, id="fit.submit_alt"),
         Binding("escape", "app.pop_screen", "Back", id="fit.back"),
+        HINT_BINDING,
     ]
 
     def compose(self) -> ComposeResult:
@@ -219,6 +264,7 @@ class FitScreen(_Base):
         with VerticalScroll(id="brief"):
             yield Static(self.header_text(), id="title")
             yield Static(materials_text(self.exercise), id="materials", markup=False)
+            yield self.hint_box()
             for number, step in enumerate(self.exercise.steps, start=1):
                 yield Static(safe_text(f"{number}. {step.text}"), classes="fit-step")
                 with RadioSet(id=f"step-{step.id}", classes="fit-choice"):

@@ -11,10 +11,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from coach.coaching.feedback import coaching_notes
 from coach.content.models import ReviewExercise
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.progress import RecordedAttempt
+from coach.tui.widgets.critique import CritiquePanel
 from coach.tui.widgets.run_details import RunDetails
 from coach.tui.widgets.safe import plain
 
@@ -72,6 +74,14 @@ def feedback_text(
         heading("No flaw was planted")
         out.append("\nYou judged the model's real output.")
 
+    notes = coaching_notes(exercise, outcome)
+    if notes:
+        heading("What to change")
+        for note in notes:
+            out.append("\n• ")
+            out.append(f"{note.topic[:1].upper()}{note.topic[1:]}: ", style="bold")
+            out.append(plain(note.text))
+
     for event in recorded.events:
         before = "placement" if event.from_level is None else f"level {event.from_level}"
         heading(f"Level: {before} → level {event.to_level}")
@@ -120,6 +130,7 @@ class FeedbackScreen(Screen[None]):
             )
             if self.outcome.details:
                 yield RunDetails(self.exercise.kind, self.outcome.details, id="run-details")
+            yield CritiquePanel(self.session, self.exercise, self.outcome, id="critique")
         with Horizontal(id="actions"):
             yield Button("Next (n)", variant="primary", id="next")
             yield Button("Try again (t)", id="try-again")

@@ -1,4 +1,4 @@
-"""Home: your level, your role's target, how your judgment is doing, what is next."""
+"""Home: your level, role target, judgment, what you are working on, what is next."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from coach.runtime.session import Session
 
 RECENT = 5
+WEAKNESSES = 3  # at most this many under "Working on", worst first
 
 
 def judgment_line(session: Session) -> str:
@@ -40,6 +41,7 @@ class HomeScreen(Screen[None]):
         Binding("h", "open('history')", "History", id="home.history"),
         Binding("s", "open('settings')", "Settings", id="home.settings"),
         Binding("p", "open('placement')", "Placement", id="home.placement"),
+        Binding("o", "app.own_task", "My own task", show=False, id="home.own_task"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -58,12 +60,15 @@ class HomeScreen(Screen[None]):
             yield Static(id="next", markup=False)
             with Horizontal(id="home-actions"):
                 yield Button("Start (n)", variant="primary", id="start")
+                yield Button("Practise on my own task (o)", id="own-task")
             problems = self.session.catalog.problems
             if problems:
                 shown = Text(f"{len(problems)} content problem(s) (run `coach check`):")
                 for problem in problems[:3]:
                     shown.append(f"\n{problem}")
                 yield Static(shown, id="problems", markup=False)
+            yield Static("Working on", classes="section", id="weaknesses-title")
+            yield Static(id="weaknesses", markup=False)
             yield Static("Progress", classes="section")
             yield ProgressChart(id="progress")
             yield Static("Recent attempts", classes="section")
@@ -102,6 +107,7 @@ class HomeScreen(Screen[None]):
         else:
             shown = f"Next: {self.next.title} ({self.next.kind}, level {self.next.level})"
         self.query_one("#next", Static).update(shown)
+        self.show_weaknesses()
         self.query_one("#progress", ProgressChart).set_points(session.progress())
         table = self.query_one("#recent", DataTable)
         table.clear()
@@ -112,9 +118,24 @@ class HomeScreen(Screen[None]):
         if not table.row_count:
             table.add_row("(none yet)", "", "", "")
 
+    def show_weaknesses(self) -> None:
+        """The learner's recurring weaknesses, or nothing (title included) when there are none."""
+        weaknesses = self.session.weaknesses()[:WEAKNESSES]
+        text = Text()
+        for weakness in weaknesses:
+            if text:
+                text.append("\n")
+            text.append(f"• {weakness.label}", style="bold")
+            text.append(f": {weakness.detail}")
+        self.query_one("#weaknesses", Static).update(text)
+        for name in ("#weaknesses-title", "#weaknesses"):
+            self.query_one(name, Static).display = bool(weaknesses)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
             self.action_start()
+        elif event.button.id == "own-task":
+            self.app.action_own_task()  # type: ignore[attr-defined]
 
     def action_start(self) -> None:
         if self.next is None:

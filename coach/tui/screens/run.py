@@ -95,6 +95,7 @@ class RunScreen(ExerciseScreen):
             yield Static(self.header_text(), id="title")
             yield Static(materials_text(self.exercise), id="materials", markup=False)
             yield Static(extra_text(self.exercise), id="run-extra", markup=False)
+            yield self.hint_box()
         yield TextArea(id="prompt", soft_wrap=True, tab_behavior="focus")
         with Horizontal(id="output-box"):  # hidden until a run starts, as on the prompt screen
             yield ProgressBar(id="run-progress", show_eta=False)

@@ -24,6 +24,8 @@ from coach.config import Config, ConfigError, config_path, display_path, save_co
 from coach.llm.choices import configured_models
 
 SOURCES = {"environment": "environment variable", "keyring": "keyring", "missing": "not set"}
+# Optional models (blank = off): config field → its select.
+OPTIONAL_MODELS = {"judge_model": "#judge-model", "coach_model": "#coach-model"}
 
 
 def _model_options(config: Config, current: str | None) -> list[tuple[str, str]]:
@@ -142,6 +144,14 @@ class SettingsScreen(Screen[None]):
                     value=_selected(config, config.judge_model) or Select.NULL,
                     prompt="(none: rubric checks are not scored)",
                     id="judge-model",
+                )
+            with Horizontal(classes="row"):
+                yield Label("Coach model")
+                yield Select(
+                    _model_options(config, config.coach_model),
+                    value=_selected(config, config.coach_model) or Select.NULL,
+                    prompt="(none: no suggestions from a coach model)",
+                    id="coach-model",
                 )
             yield Static("Practice", classes="section")
             with Horizontal(classes="row"):
@@ -293,14 +303,15 @@ class SettingsScreen(Screen[None]):
             return None
         new = self.config.model_copy(deep=True)
         practice = self.query_one("#practice-model", Select).value
-        judge = self.query_one("#judge-model", Select).value
         theme = self.query_one("#theme", Select).value
         try:
             if practice is not Select.NULL and practice != _selected(new, new.model):
                 new.model = str(practice)
-            judge_value = None if judge is Select.NULL else str(judge)
-            if judge_value != _selected(new, new.judge_model):
-                new.judge_model = judge_value
+            for field, selector in OPTIONAL_MODELS.items():
+                chosen = self.query_one(selector, Select).value
+                value = None if chosen is Select.NULL else str(chosen)
+                if value != _selected(new, getattr(new, field)):
+                    setattr(new, field, value)
             if rate != new.trap_rate:
                 new.trap_rate = rate
             if theme is not Select.NULL and theme != new.theme:
