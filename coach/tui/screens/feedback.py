@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from coach.coaching.feedback import coaching_notes
 from coach.content.models import ReviewExercise
+from coach.engine.params import DEFAULT_PARAMS
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.progress import RecordedAttempt
@@ -81,6 +82,14 @@ def feedback_text(
             out.append("\n• ")
             out.append(f"{note.topic[:1].upper()}{note.topic[1:]}: ", style="bold")
             out.append(plain(note.text))
+
+    if recorded.record.exercise_private:
+        heading("Your own exercise")
+        weight = f"{DEFAULT_PARAMS.private_weight:g}"
+        out.append(
+            f"\nIt counts towards your level at {weight} weight: checks you write yourself "
+            "are easier to game. Your capability record says so."
+        )
 
     for event in recorded.events:
         before = "placement" if event.from_level is None else f"level {event.from_level}"
