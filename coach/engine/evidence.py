@@ -202,4 +202,5 @@ def tally(attempts: list[AttemptEvidence], params: EngineParams = DEFAULT_PARAMS
         "flawed": len(flawed),
         "caught": sum(caught_flaw(a) for a in flawed),
         "weak_model_failures": sum(weak_model_failure(a, params) for a in attempts),
+        "own_exercises": sum(a.private for a in attempts),
     }

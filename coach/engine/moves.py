@@ -81,10 +81,10 @@ def decide_move(
     if ability is None:
         ability = ability_from_history(history, params, prior)
 
-    def evidence_base() -> tuple[dict[str, int], int, dict[str, Any]]:
+    def evidence_base() -> tuple[dict[str, int], dict[str, int], dict[str, Any]]:
         # Only built when a move happens: tallies and the summary are the costly part.
         counts = tally(arrived, params)
-        weak_here = tally(here, params)["weak_model_failures"]
+        counts_here = tally(here, params)
         base: dict[str, Any] = {
             "placement": False,
             "from_level": current_level,
@@ -96,17 +96,18 @@ def decide_move(
             "attempts_since_arrival": len(arrived),
             "flawed": counts["flawed"],
             "caught": counts["caught"],
-            "weak_model_failures": weak_here,
+            "weak_model_failures": counts_here["weak_model_failures"],
+            "own_exercises": counts_here["own_exercises"],
             "ability": ability.summary(),
         }
-        return counts, weak_here, base
+        return counts, counts_here, base
 
     at = history[-1].at
 
     if current_level < params.n_levels and passes >= params.promote_passes:
         p_above = ability.p_above(current_level)
         if p_above >= params.promote_p:
-            counts, weak_here, base = evidence_base()
+            counts, here_counts, base = evidence_base()
             reason = promotion_reason(
                 current_level,
                 passes,
@@ -114,7 +115,8 @@ def decide_move(
                 counts["caught"],
                 counts["flawed"],
                 p_above,
-                weak_here,
+                here_counts["weak_model_failures"],
+                here_counts["own_exercises"],
             )
             evidence = {
                 "kind": "promote",
@@ -135,7 +137,7 @@ def decide_move(
     if current_level > 1 and fails >= params.demote_fails and not in_grace:
         p_below = ability.p_below(current_level)
         if p_below >= params.demote_p:
-            counts, weak_here, base = evidence_base()
+            counts, here_counts, base = evidence_base()
             reason = demotion_reason(
                 current_level,
                 fails,
@@ -143,7 +145,8 @@ def decide_move(
                 counts["caught"],
                 counts["flawed"],
                 p_below,
-                weak_here,
+                here_counts["weak_model_failures"],
+                here_counts["own_exercises"],
             )
             evidence = {
                 "kind": "demote",

@@ -35,22 +35,42 @@ def _weak_clause(weak: int) -> str:
     )
 
 
+def _own_clause(own: int) -> str:
+    if own == 0:
+        return ""
+    return f" ({_plural(own, 'attempt')} on your own exercises counted at reduced weight)"
+
+
 def promotion_reason(
-    level: int, passed: int, window: int, caught: int, flawed: int, p_above: float, weak: int = 0
+    level: int,
+    passed: int,
+    window: int,
+    caught: int,
+    flawed: int,
+    p_above: float,
+    weak: int = 0,
+    own: int = 0,
 ) -> str:
     return (
         f"You passed {passed} of your last {window} level-{level} exercises"
-        f"{_judgment_clause(caught, flawed)}{_weak_clause(weak)}; "
+        f"{_judgment_clause(caught, flawed)}{_weak_clause(weak)}{_own_clause(own)}; "
         f"we are {percent(p_above)} sure you are above level {level}."
     )
 
 
 def demotion_reason(
-    level: int, failed: int, window: int, caught: int, flawed: int, p_below: float, weak: int = 0
+    level: int,
+    failed: int,
+    window: int,
+    caught: int,
+    flawed: int,
+    p_below: float,
+    weak: int = 0,
+    own: int = 0,
 ) -> str:
     return (
         f"You missed {failed} of your last {window} level-{level} exercises"
-        f"{_judgment_clause(caught, flawed)}{_weak_clause(weak)}; "
+        f"{_judgment_clause(caught, flawed)}{_weak_clause(weak)}{_own_clause(own)}; "
         f"we are {percent(p_below)} sure level {level} is above you for now, "
         f"so you move to level {level - 1} to practise."
     )

@@ -106,3 +106,21 @@ def test_an_attempt_on_a_private_exercise_is_stored_and_read_as_private() -> Non
     assert evidence_of(public_record).private is False
     session.close()
     assert load_catalog(all_sources()).is_private(saved.exercise_id)
+
+
+def test_a_move_on_own_exercises_says_so_in_its_reason() -> None:
+    history = [evidence(i, private=i % 2 == 0) for i in range(40)]
+    move = None
+    for end in range(1, len(history) + 1):
+        move = decide_move(history[:end], 4)
+        if move is not None:
+            break
+    assert move is not None and move.direction == "promote"
+    own = move.evidence["own_exercises"]
+    assert own > 0
+    assert f"{own} attempts on your own exercises counted at reduced weight" in move.reason
+
+    public_only = [evidence(i, private=False) for i in range(40)]
+    first = next(m for end in range(1, 41) if (m := decide_move(public_only[:end], 4)))
+    assert first.evidence["own_exercises"] == 0
+    assert "own exercises" not in first.reason
