@@ -95,6 +95,14 @@ async def shoot(out: Path) -> list[Path]:
         await pilot.press("f5")
         await settle(pilot)
         save("feedback")
+
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"Renewal dates for the account team")
+        await pilot.pause()
+        save("own-task")
     session.close()
     return written
 
