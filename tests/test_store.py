@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from bulk_reads import check_bulk_reads  # type: ignore[import-not-found]
+from bulk_reads import check_bulk_reads, check_self_report  # type: ignore[import-not-found]
 from pydantic import ValidationError
 
 from coach.paths import data_dir
@@ -607,3 +607,7 @@ def test_concurrent_writers_on_a_new_database_keep_one_intact_chain(tmp_path: Pa
 
 def test_bulk_reads_and_standings(store: Store) -> None:
     check_bulk_reads(store)
+
+
+def test_self_report_is_set_before_the_first_attempt_only(store: Store) -> None:
+    check_self_report(store)

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from bulk_reads import check_bulk_reads  # type: ignore[import-not-found]
+from bulk_reads import check_bulk_reads, check_self_report  # type: ignore[import-not-found]
 
 from coach.store import NewAttempt, Store, open_store
 from coach.store.schema import metadata
@@ -88,3 +88,7 @@ def test_postgres_concurrent_writers_keep_one_chain(
 
 def test_postgres_bulk_reads_and_standings(pg_store: Store) -> None:
     check_bulk_reads(pg_store)
+
+
+def test_postgres_self_report(pg_store: Store) -> None:
+    check_self_report(pg_store)

@@ -53,16 +53,20 @@ def _cell(value: Any) -> str:
 
 
 def format_table(report: dict[str, Any]) -> str:
-    methods = [("engine", report), *report["baselines"].items()]
+    methods = [
+        ("engine", report),
+        ("self-report", report["with_self_report"]),
+        *report["baselines"].items(),
+    ]
     width = max(len(label) for label in [*LABELS.values(), *DETAIL_LABELS.values()])
-    head = f"{'':<{width}}  " + "".join(f"{name:>11}" for name, _ in methods) + f"{'target':>10}"
+    head = f"{'':<{width}}  " + "".join(f"{name:>12}" for name, _ in methods) + f"{'target':>10}"
     lines = [head, "-" * len(head)]
     for key, label in LABELS.items():
-        cells = "".join(f"{_cell(m[key]):>11}" for _, m in methods)
+        cells = "".join(f"{_cell(m[key]):>12}" for _, m in methods)
         lines.append(f"{label:<{width}}  {cells}{TARGETS[key]:>10}")
     lines.append("")
     for key, label in DETAIL_LABELS.items():
-        cells = "".join(f"{_cell(m['detail'][key]):>11}" for _, m in methods)
+        cells = "".join(f"{_cell(m['detail'][key]):>12}" for _, m in methods)
         lines.append(f"{label:<{width}}  {cells}")
     config = report["config"]
     lines.append("")
@@ -73,6 +77,7 @@ def format_table(report: dict[str, Any]) -> str:
         f"after {config['gain_at']}."
     )
     lines.append(
+        "self-report: the engine from a first-run answer (one option off in 30 % of cases); "
         "fixed18: 3 exercises per level, then count rules alone; "
         "staircase: 2-down/1-up throughout. Wrong moves take a learner who is not "
         "changing away from their true level."

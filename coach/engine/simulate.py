@@ -64,10 +64,15 @@ from coach.engine.evidence import (
     passed,
 )
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
+from coach.engine.placement import SELF_REPORT_LEVELS
 from coach.engine.replay import LearnerTracker
 from coach.engine.select import next_exercise
 
 METHODS = ("engine", "fixed18", "staircase")
+# The engine again, starting from a first-run self-report (noisy: see `self_report_answer`).
+SELF_REPORT_METHOD = "self_report"
+SELF_REPORT_NOISE = 0.3
+ALL_METHODS = (*METHODS, SELF_REPORT_METHOD)
 LEVEL_KINDS: dict[int, tuple[str, ...]] = {
     1: ("prompt", "review", "fit"),
     2: ("prompt", "review", "fit"),
@@ -342,9 +347,9 @@ def _practice(
             outcome.lag = index - config.gain_at + 1
 
 
-def _engine(config, bank, learner, improver, rng) -> MethodOutcome:
+def _engine(config, bank, learner, improver, rng, self_report=None) -> MethodOutcome:
     outcome = MethodOutcome()
-    tracker = LearnerTracker(params=config.params, model_tier=learner.tier)
+    tracker = LearnerTracker(self_report, params=config.params, model_tier=learner.tier)
     infos = [item.info for item in bank]
     by_id = {item.info.exercise_id: item for item in bank}
     clock = Clock(config.session_length)
@@ -370,6 +375,25 @@ def _engine(config, bank, learner, improver, rng) -> MethodOutcome:
         config, bank, learner, improver, rng, outcome, tracker.level, step, tracker.history, clock
     )
     return outcome
+
+
+def self_report_answer(theta: float, config: SimConfig, rng: random.Random) -> int:
+    """The first-run answer a simulated learner gives: the option nearest their
+    true level, one option off either way in `SELF_REPORT_NOISE` of cases."""
+    level = true_scale(config).level_of(theta)
+    options = range(len(SELF_REPORT_LEVELS))
+    honest = min(options, key=lambda i: (abs(SELF_REPORT_LEVELS[i] - level), i))
+    r = rng.random()
+    if r < SELF_REPORT_NOISE / 2:
+        return max(0, honest - 1)
+    if r < SELF_REPORT_NOISE:
+        return min(len(options) - 1, honest + 1)
+    return honest
+
+
+def _engine_self_report(config, bank, learner, improver, rng) -> MethodOutcome:
+    answer = self_report_answer(learner.theta, config, rng)
+    return _engine(config, bank, learner, improver, rng, self_report=answer)
 
 
 class CountRules:
@@ -486,14 +510,19 @@ def _staircase(config, bank, learner, improver, rng) -> MethodOutcome:
     return outcome
 
 
-RUNNERS = {"engine": _engine, "fixed18": _fixed18, "staircase": _staircase}
+RUNNERS = {
+    "engine": _engine,
+    "fixed18": _fixed18,
+    "staircase": _staircase,
+    SELF_REPORT_METHOD: _engine_self_report,
+}
 
 
 def simulate_learner(
     index: int,
     config: SimConfig,
     bank: Sequence[SimItem] | None = None,
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[str] = ALL_METHODS,
 ) -> LearnerOutcome:
     bank = list(bank) if bank is not None else make_bank(config)
     scale = true_scale(config)
@@ -600,6 +629,7 @@ def report(outcomes: Sequence[LearnerOutcome], config: SimConfig) -> dict[str, A
     engine = summarise(outcomes, "engine", config)
     return {
         **engine,
+        "with_self_report": summarise(outcomes, SELF_REPORT_METHOD, config),
         "baselines": {name: summarise(outcomes, name, config) for name in METHODS[1:]},
         "config": {
             "learners": config.learners,

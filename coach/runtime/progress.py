@@ -6,6 +6,7 @@ the new one, and any level event it produces is stored with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from coach.config import Config
@@ -15,8 +16,8 @@ from coach.runtime.evidence import evidence_of
 from coach.runtime.learner import current_learner
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.standing import is_fresh, standing_of
-from coach.store import Store
-from coach.store.records import AttemptRecord, Standing
+from coach.store import Store, UnknownLearner
+from coach.store.records import AttemptRecord, LearnerRecord, Standing
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,26 @@ class RecordedAttempt:
         return self.events[-1].reason if self.events else ""
 
 
+def replay_of(learner: LearnerRecord, records: Iterable[AttemptRecord]) -> LearnerTracker:
+    """The engine after `records`, from the learner's prior (their self-report, if any)."""
+    return LearnerTracker.from_history((evidence_of(r) for r in records), learner.self_report)
+
+
+def _learner(store: Store, learner_id: int) -> LearnerRecord:
+    learner = store.get_learner(learner_id)
+    if learner is None:
+        raise UnknownLearner(learner_id)
+    return learner
+
+
 def tracker_for(store: Store, learner_id: int) -> LearnerTracker:
-    return LearnerTracker.from_history(evidence_of(a) for a in store.attempts(learner_id))
+    return replay_of(_learner(store, learner_id), store.attempts(learner_id))
 
 
 def refresh_standing(store: Store, learner_id: int) -> Standing:
     """Replay the learner's attempts and store the standing they give."""
     records = store.attempts(learner_id)
-    tracker = LearnerTracker.from_history(evidence_of(r) for r in records)
+    tracker = replay_of(_learner(store, learner_id), records)
     standing = standing_of(learner_id, records, tracker)
     store.save_standing(standing)
     return standing
@@ -63,7 +76,7 @@ def record_attempt(
     del catalog  # the outcome carries its exercise snapshot
     learner = current_learner(store, config)
     records = store.attempts(learner.id)
-    tracker = LearnerTracker.from_history(evidence_of(r) for r in records)
+    tracker = replay_of(learner, records)
     before = tracker.level
     record = store.add_attempt(learner.id, outcome.to_new_attempt(sprint_id))
     events = tracker.observe(evidence_of(record))

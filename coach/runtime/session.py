@@ -162,7 +162,7 @@ class Session:
     @property
     def level(self) -> int:
         level = tracker_for(self.store, self.learner.id).level
-        return level if level is not None else start_level(None)
+        return level if level is not None else start_level(self.learner.self_report)
 
     def level_info(self, number: int | None = None) -> Level | None:
         return self.catalog.level(self.level if number is None else number)
@@ -180,7 +180,12 @@ class Session:
         role = self.role
         return role_gap(role.target_level, self.level, role.name) if role else None
 
-    def save_profile(self, name: str, role: str, model: str | None = None) -> None:
+    def save_profile(
+        self, name: str, role: str, model: str | None = None, self_report: int | None = None
+    ) -> None:
+        """Save the first-run answers. The self-report (an index into
+        `SELF_REPORT_OPTIONS`) sets the placement prior; it is kept only while the
+        learner has no attempts, since every replay starts from it."""
         learner = self.config.learner.model_copy(update={"name": name.strip(), "role": role})
         update: dict[str, Any] = {"learner": learner}
         if model:
@@ -191,6 +196,8 @@ class Session:
         self._learner = None
         if self.learner.role != role:
             self._learner = self.store.update_learner_role(self.learner.id, role)
+        if self_report is not None and not self.history(limit=1):
+            self._learner = self.store.set_self_report(self.learner.id, self_report)
 
     # --- one attempt --------------------------------------------------------------
 
@@ -351,7 +358,7 @@ class Session:
 
     def progress(self) -> list[ProgressPoint]:
         """Level and ability after each attempt, oldest first: the engine replayed step by step."""
-        tracker = LearnerTracker()
+        tracker = LearnerTracker(self.learner.self_report)
         ability = tracker.ability
         mid = (ability.scale.n_levels + 1) / 2
         points: list[ProgressPoint] = []

@@ -57,6 +57,7 @@ class LearnerRecord(Record):
     email: str | None
     role: str
     created_at: UtcDatetime
+    self_report: int | None = None  # placement prior: an index into the self-report options
 
 
 # --- attempts -----------------------------------------------------------------

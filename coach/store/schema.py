@@ -73,6 +73,9 @@ learners = sa.Table(
     sa.Column("email", sa.String(320), nullable=True),
     sa.Column("role", sa.String(100), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    # The first-run answer to "how do you use AI today?" (an index into the
+    # engine's self-report options): the placement prior, part of every replay.
+    sa.Column("self_report", sa.Integer, nullable=True),
 )
 
 sprints = sa.Table(

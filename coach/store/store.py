@@ -152,6 +152,22 @@ class Store:
             row = conn.execute(sa.select(learners).where(learners.c.id == learner_id)).one()
         return LearnerRecord.model_validate(_row(row))
 
+    def set_self_report(self, learner_id: int, answer: int | None) -> LearnerRecord:
+        """Record the learner's self-report (the placement prior).
+
+        Only before their first attempt: every replay starts from this prior, so
+        changing it later would rewrite the level history.
+        """
+        with write_transaction(self._engine) as conn:
+            self._require_learner(conn, learner_id, lock=True)
+            count = sa.select(sa.func.count()).where(attempts.c.learner_id == learner_id)
+            if conn.execute(count).scalar():
+                raise ValueError("the self-report is set before the first attempt, not after")
+            stmt = sa.update(learners).where(learners.c.id == learner_id)
+            conn.execute(stmt.values(self_report=answer))
+            row = conn.execute(sa.select(learners).where(learners.c.id == learner_id)).one()
+        return LearnerRecord.model_validate(_row(row))
+
     @staticmethod
     def _require_learner(conn: Connection, learner_id: int, *, lock: bool = False) -> None:
         query = sa.select(learners.c.id).where(learners.c.id == learner_id)

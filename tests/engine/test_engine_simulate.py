@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 
 from click.testing import CliRunner
 
 from coach.cli.simulate_cmd import simulate as simulate_command
-from coach.engine.simulate import SimConfig, make_bank, simulate, simulate_learner
+from coach.engine.ability import Scale
+from coach.engine.simulate import (
+    SimConfig,
+    make_bank,
+    self_report_answer,
+    simulate,
+    simulate_learner,
+)
 
 KEYS = {
     "exact",
@@ -62,5 +70,25 @@ def test_cli_json_is_deterministic() -> None:
 def test_cli_prints_a_table() -> None:
     result = run_cli("--learners", "3", "--seed", "2")
     assert result.exit_code == 0, result.output
-    for word in ("engine", "fixed18", "staircase", "placed at the exact level", "target"):
+    words = ("engine", "self-report", "fixed18", "staircase", "placed at the exact level", "target")
+    for word in words:
         assert word in result.stdout
+
+
+def test_a_self_report_shortens_the_placement_of_the_same_learners() -> None:
+    config = SimConfig(learners=40, practice=0, gain_at=0, seed=5)
+    report = simulate(config)
+    with_answer = report["with_self_report"]
+    assert with_answer["mean_items"] < report["mean_items"]
+    assert with_answer["within_one"] >= 0.9
+    assert with_answer["two_level_errors"] == 0
+
+
+def test_the_simulated_self_report_is_mostly_honest() -> None:
+    config = SimConfig(seed=1)
+    rng = random.Random(1)
+    scale = Scale(config.params)
+    answers = [self_report_answer(scale.centre(4), config, rng) for _ in range(1000)]
+    assert 0.6 < answers.count(3) / 1000 < 0.8  # "I build reusable assistants …"
+    assert set(answers) == {2, 3, 4}
+    assert self_report_answer(scale.centre(1), config, random.Random(2)) in {0, 1}

@@ -111,3 +111,18 @@ def check_bulk_reads(store: Store) -> None:
     newer = standing.model_copy(update={"attempts": 3, "level": 3, "weaknesses": []})
     store.save_standing(newer)
     assert store.standings([ada.id, bob.id]) == {ada.id: newer}
+
+
+def check_self_report(store: Store) -> None:
+    ada = store.ensure_learner("Ada", "analyst")
+    assert ada.self_report is None
+    assert store.set_self_report(ada.id, 3).self_report == 3
+    assert store.get_learner(ada.id).self_report == 3  # type: ignore[union-attr]
+    store.add_attempt(ada.id, _attempt(0))
+    try:
+        store.set_self_report(ada.id, 1)
+    except ValueError as error:
+        assert "before the first attempt" in str(error)
+    else:
+        raise AssertionError("the self-report changed after an attempt")
+    assert store.get_learner(ada.id).self_report == 3  # type: ignore[union-attr]

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from coach.engine.placement import SELF_REPORT_OPTIONS
 from coach.llm import DEFAULT_LOCAL_MODEL, ModelError
 from coach.llm.choices import configured_models, spec_for
 from coach.runtime.learner import DEFAULT_ROLE
@@ -54,20 +55,30 @@ class FirstRunScreen(Screen[None]):
         with VerticalScroll(id="first-run"):
             yield Static(
                 "Welcome. coach gives you short exercises at your level, and you judge "
-                "what the model wrote. Three things first:",
+                "what the model wrote. A few things first:",
                 id="welcome",
             )
             yield Label("Your name")
-            yield Input(value=config.learner.name or "", placeholder="your name", id="name")
+            yield Input(
+                value=config.learner.name or "", placeholder="your name", id="name", compact=True
+            )
             yield Label("Your role (sets the level to aim for)")
             yield Select(
                 roles,
                 value=wanted_role if wanted_role in role_ids else Select.BLANK,
                 allow_blank=False,
                 id="role",
+                compact=True,
+            )
+            yield Label("How do you use AI at work today? (optional: it shortens the placement)")
+            yield Select(
+                [(text, index) for index, text in enumerate(SELF_REPORT_OPTIONS)],
+                prompt="Not sure (skip)",
+                id="self-report",
+                compact=True,
             )
             yield Label("Model to practise with")
-            yield Select(models, value=wanted_model, allow_blank=False, id="model")
+            yield Select(models, value=wanted_model, allow_blank=False, id="model", compact=True)
             yield Static("Checking the model…", id="readiness", markup=False)
             with Horizontal(id="first-run-actions"):
                 yield Button("Continue", variant="primary", id="continue")
@@ -115,7 +126,9 @@ class FirstRunScreen(Screen[None]):
             return
         role = str(self.query_one("#role", Select).value)
         model = str(self.query_one("#model", Select).value)
-        self.session.save_profile(name, role, model)
+        answer = self.query_one("#self-report", Select).value
+        self_report = answer if isinstance(answer, int) else None
+        self.session.save_profile(name, role, model, self_report)
         from coach.tui.screens.home import HomeScreen
 
         self.app.switch_screen(HomeScreen(self.session))

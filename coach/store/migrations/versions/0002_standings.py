@@ -1,6 +1,7 @@
-"""Private exercises and stored standings.
+"""Self-report, private exercises and stored standings.
 
-Adds `attempts.exercise_private` (a learner's own exercise, counted at reduced
+Adds `learners.self_report` (the placement prior from the first run),
+`attempts.exercise_private` (a learner's own exercise, counted at reduced
 weight) and the `standings` table (each learner's derived level, posterior and
 weaknesses as of a chain head, so exports need not replay every attempt).
 
@@ -25,6 +26,8 @@ UTC_TIME = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("learners") as batch:
+        batch.add_column(sa.Column("self_report", sa.Integer(), nullable=True))
     with op.batch_alter_table("attempts") as batch:
         batch.add_column(sa.Column("exercise_private", sa.Boolean(), nullable=True))
     op.create_table(
@@ -51,3 +54,5 @@ def downgrade() -> None:
     op.drop_table("standings")
     with op.batch_alter_table("attempts") as batch:
         batch.drop_column("exercise_private")
+    with op.batch_alter_table("learners") as batch:
+        batch.drop_column("self_report")
