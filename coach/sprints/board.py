@@ -49,13 +49,15 @@ class SprintTally:
         return ", ".join(f"{move.from_level}→{move.to_level}" for move in self.moves)
 
 
-def tally(history: Sequence[AttemptRecord], sprint_id: int) -> SprintTally:
+def tally(
+    history: Sequence[AttemptRecord], sprint_id: int, self_report: int | None = None
+) -> SprintTally:
     """Replay a learner's whole history (oldest first); count what the sprint's attempts did.
 
     A level move counts when an attempt of the sprint caused it; the first
     placement (no level before) is not a move.
     """
-    tracker = LearnerTracker()
+    tracker = LearnerTracker(self_report)
     attempts = passes = judged_right = judged = 0
     moves: list[LevelMove] = []
     for record in history:
@@ -114,10 +116,10 @@ def board(
     """The rows of a sprint's board: everyone with at least one attempt in it, by name."""
     rows = []
     for learner in learners:
-        counted = tally(histories.get(learner.id, ()), sprint_id)
+        counted = tally(histories.get(learner.id, ()), sprint_id, learner.self_report)
         if counted.attempts == 0:
             continue
-        level = counted.level if counted.level is not None else start_level(None)
+        level = counted.level if counted.level is not None else start_level(learner.self_report)
         role = roles.get(learner.role)
         if role is None:
             rows.append(
