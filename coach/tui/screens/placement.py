@@ -166,7 +166,7 @@ class PlacementScreen(Screen[int | None]):
         self.bank = build_bank(session.catalog, kinds)
         tracker = tracker_for(session.store, session.learner.id)
         # A placement already under way resumes; after one has finished, a new one starts.
-        self.tracker = tracker if tracker.placing else LearnerTracker()
+        self.tracker = tracker if tracker.placing else LearnerTracker(session.learner.self_report)
         self.current: Current | None = None
         self.confidence = DEFAULT_CONFIDENCE
         self.result: PlacementResult | None = None
