@@ -82,43 +82,31 @@ class TaskForm(BaseModel):
         return self
 
     def checks(self) -> list[dict[str, Any]]:
-        """The checks, as TOML tables for real graders, in the menu's order."""
+        """The checks, as TOML tables for real graders (phrase checks first)."""
         checks: list[dict[str, Any]] = []
-        if self.must_contain:
-            checks.append(
-                {
-                    "grader": "contains_all",
-                    "label": "contains " + ", ".join(f'"{p}"' for p in self.must_contain),
-                    "error_kind": "missing content",
-                    "values": self.must_contain,
-                }
-            )
-        if self.contains_any:
-            checks.append(
-                {
-                    "grader": "contains_any",
-                    "label": "contains one of " + ", ".join(f'"{p}"' for p in self.contains_any),
-                    "error_kind": "missing content",
-                    "values": self.contains_any,
-                }
-            )
+        for grader, lead, error_kind, phrases in (
+            ("contains_all", "contains", "missing content", self.must_contain),
+            ("contains_any", "contains one of", "missing content", self.contains_any),
+            (
+                "must_not_contain",
+                "never mentions",
+                "mentions something banned",
+                self.must_not_mention,
+            ),
+        ):
+            if phrases:
+                quoted = ", ".join(f'"{p}"' for p in phrases)
+                checks.append(_check(grader, f"{lead} {quoted}", error_kind, values=phrases))
         if self.json_keys:
+            keys = ", ".join(self.json_keys)
+            schema = {"type": "object", "required": self.json_keys}
             checks.append(
-                {
-                    "grader": "json",
-                    "label": "a bare JSON object with the keys " + ", ".join(self.json_keys),
-                    "error_kind": "wrong format",
-                    "schema": {"type": "object", "required": self.json_keys},
-                }
-            )
-        if self.must_not_mention:
-            checks.append(
-                {
-                    "grader": "must_not_contain",
-                    "label": "never mentions " + ", ".join(f'"{p}"' for p in self.must_not_mention),
-                    "error_kind": "mentions something banned",
-                    "values": self.must_not_mention,
-                }
+                _check(
+                    "json",
+                    f"a bare JSON object with the keys {keys}",
+                    "wrong format",
+                    schema=schema,
+                )
             )
         if self.min_words or self.max_words:
             limits = {
@@ -126,23 +114,11 @@ class TaskForm(BaseModel):
                 for name, value in (("min_words", self.min_words), ("max_words", self.max_words))
                 if value
             }
-            checks.append(
-                {
-                    "grader": "length",
-                    "label": _length_label(self.min_words, self.max_words),
-                    "error_kind": "wrong length",
-                    **limits,
-                }
-            )
+            label = _length_label(self.min_words, self.max_words)
+            checks.append(_check("length", label, "wrong length", **limits))
         if self.regex:
-            checks.append(
-                {
-                    "grader": "regex",
-                    "label": f"matches the pattern {self.regex}",
-                    "error_kind": "wrong format",
-                    "pattern": self.regex,
-                }
-            )
+            label = f"matches the pattern {self.regex}"
+            checks.append(_check("regex", label, "wrong format", pattern=self.regex))
         if self.rubric:
             checks.append(
                 {
@@ -153,6 +129,10 @@ class TaskForm(BaseModel):
                 }
             )
         return checks
+
+
+def _check(grader: str, label: str, error_kind: str, **options: Any) -> dict[str, Any]:
+    return {"grader": grader, "label": label, "error_kind": error_kind, **options}
 
 
 def _length_label(low: int | None, high: int | None) -> str:
