@@ -11,12 +11,20 @@ from coach.engine.judgment_metrics import JudgmentMetrics, JudgmentRecord, judgm
 from coach.engine.moves import LevelMove, decide_move
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
 from coach.engine.placement import SELF_REPORT_OPTIONS, Placement, PlacementResult
-from coach.engine.replay import LearnerTracker, LevelEventData, current_level, replay
+from coach.engine.replay import (
+    LearnerTracker,
+    LevelEventData,
+    TrackerSnapshot,
+    current_level,
+    replay,
+)
 from coach.engine.role_gap import RoleGap, role_gap
 from coach.engine.select import SprintFilter, next_exercise
+from coach.engine.version import ENGINE_VERSION, engine_version
 
 __all__ = [
     "DEFAULT_PARAMS",
+    "ENGINE_VERSION",
     "SELF_REPORT_OPTIONS",
     "AbilityState",
     "AttemptEvidence",
@@ -32,8 +40,10 @@ __all__ = [
     "RoleGap",
     "Scale",
     "SprintFilter",
+    "TrackerSnapshot",
     "current_level",
     "decide_move",
+    "engine_version",
     "judgment_metrics",
     "next_exercise",
     "replay",

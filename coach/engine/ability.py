@@ -9,23 +9,32 @@ The scale
     b = centre(level) + 0.5 * offset (its `difficulty` field, about -1..+1,
     so an offset never crosses a cut).
 
-The evidence
-    Output score s in [0, 1] is a fractional Bernoulli observation:
-    log L = w_s * s * log P + w_f * (1 - s) * log(1 - P), P = σ(θ - b); the
-    weights are 1 unless the model was below the exercise's need (then a
-    passing output counts a quarter and a failing one not at all).
-    A judgment (is this output wrong?) has a chance floor of one half:
-    P(correct) = 0.5 + 0.5 * σ(θ - b). (A wrong call weighs like a failed
-    output; a right call, which may be a lucky guess, says less than a pass.)
-    An attempt on the learner's own (private) exercise multiplies both the
-    output and the judgment weights by `private_weight` (one half): its checks
-    were written by the learner, so they are easier to game.
+The evidence (see docs/engine.md for the full response model)
+    Output: one Bernoulli draw per attempt. With `output_model = "binary"`
+    (the default, chosen by simulation) the output passes (score >= 0.7) or
+    fails, P(pass) = c + (1 - c) σ(θ - b); partial credit on a failing output
+    is not a partial success. Fit exercises (multiple choice per step) keep
+    their score as a fractional observation with the chance floor c = 1/3 of
+    a step. The weights are 1 unless the model was below the exercise's need
+    or of unknown strength (then a pass counts a quarter, a failure nothing).
+    Judgment (is this output wrong?): a two-high-threshold signal-detection
+    model. The reader detects the truth with d = (1 - lapse) σ(θ - b);
+    otherwise they guess "wrong" with their own bias g. So a "wrong" call on a
+    wrong output is worth little from someone who calls everything wrong, and
+    the base rate of wrong outputs shown no longer rewards a one-answer
+    strategy. g is unknown: the posterior is joint over (θ, g) on a small g
+    grid and every summary marginalises g out. When the same attempt's output
+    is counted too, the judgment (one reading of the same output) counts at
+    `joint_judgment_weight`.
+    Every signal is multiplied by the attempt's weight from the tracker: own
+    (private) exercises and disclosed repeats weigh nothing.
 
-Three posteriors are kept on the same 121-point grid (-7..7): `combined`
-(every signal, used for the level), `producing` (output scores only) and
-`judging` (judgments only). When a new session starts (more than 8 hours
-since the last attempt) each is widened by convolution with a normal kernel
-(2 logit² by default) so that real learning can show.
+Four posteriors are kept on the same 121-point grid (-7..7): `combined`
+(every signal, used for the level), `producing` (output scores only),
+`judging` (judgments only) and `practice` (combined less placement
+attempts: a re-taken placement starts from it). When a new session starts
+(more than 8 hours since the last attempt) each is widened by convolution
+with a normal kernel (2 logit² by default) so that real learning can show.
 """
 
 from __future__ import annotations
@@ -36,7 +45,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from coach.engine.evidence import AttemptEvidence, kind_signals, model_below_need, output_weights
+from coach.engine.evidence import (
+    MODEL_FREE_KINDS,
+    AttemptEvidence,
+    chance_floor,
+    kind_signals,
+    model_below_need,
+    output_weights,
+)
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
 
 _TINY = 1e-300
@@ -101,30 +117,54 @@ def _grid(lo: float, hi: float, n: int) -> tuple[float, ...]:
     return tuple(lo + i * step for i in range(n))
 
 
+GridKey = tuple[float, float, int]
+Rows = tuple[tuple[float, ...], ...]
+
+
 @lru_cache(maxsize=4096)
-def _output_table(b: float, lo: float, hi: float, n: int) -> tuple[tuple[float, ...], ...]:
-    """log P and log(1 - P) at each grid point, P = σ(θ - b)."""
+def _output_table(b: float, floor: float, lo: float, hi: float, n: int) -> Rows:
+    """log P and log(1 - P) at each grid point, P = floor + (1 - floor) σ(θ - b)."""
     grid = _grid(lo, hi, n)
     log_p = []
     log_q = []
     for theta in grid:
-        p = sigmoid(theta - b)
+        p = floor + (1.0 - floor) * sigmoid(theta - b)
         log_p.append(math.log(max(p, _TINY)))
         log_q.append(math.log(max(1.0 - p, _TINY)))
     return tuple(log_p), tuple(log_q)
 
 
-@lru_cache(maxsize=4096)
-def _judgment_table(b: float, lo: float, hi: float, n: int) -> tuple[tuple[float, ...], ...]:
-    """log P and log(1 - P) at each grid point, P = 0.5 + 0.5 σ(θ - b)."""
+@lru_cache(maxsize=8192)
+def _judgment_rows(
+    b: float, outcome: str, lapse: float, biases: tuple[float, ...], lo: float, hi: float, n: int
+) -> Rows:
+    """log P(response) per bias row g and grid point θ.
+
+    `outcome` is "hit" (a wrong output called wrong), "miss", "cr" (a sound
+    output called acceptable), "fa" (a sound output called wrong), or
+    "right" / "wrong" when only correctness is known (read with g = 1/2).
+    """
     grid = _grid(lo, hi, n)
-    log_p = []
-    log_q = []
-    for theta in grid:
-        s = sigmoid(theta - b)
-        log_p.append(math.log(0.5 + 0.5 * s))
-        log_q.append(math.log(max(0.5 - 0.5 * s, _TINY)))
-    return tuple(log_p), tuple(log_q)
+    rows = []
+    for g in biases:
+        row = []
+        for theta in grid:
+            d = (1.0 - lapse) * sigmoid(theta - b)
+            if outcome == "hit":
+                p = d + (1.0 - d) * g
+            elif outcome == "miss":
+                p = (1.0 - d) * (1.0 - g)
+            elif outcome == "cr":
+                p = d + (1.0 - d) * (1.0 - g)
+            elif outcome == "fa":
+                p = (1.0 - d) * g
+            elif outcome == "right":
+                p = d + (1.0 - d) * 0.5
+            else:
+                p = (1.0 - d) * 0.5
+            row.append(math.log(max(p, _TINY)))
+        rows.append(tuple(row))
+    return tuple(rows)
 
 
 @lru_cache(maxsize=64)
@@ -135,80 +175,143 @@ def _kernel(var: float, step: float) -> tuple[float, ...]:
     return tuple(w / total for w in weights)
 
 
+def _convolve(probs: Sequence[float], kernel: Sequence[float]) -> list[float]:
+    half = len(kernel) // 2
+    n = len(probs)
+    out = [0.0] * n
+    for i, p in enumerate(probs):
+        if p < 1e-15:
+            continue
+        lo = max(0, i - half)
+        hi = min(n, i + half + 1)
+        k0 = lo - (i - half)
+        for j in range(lo, hi):
+            out[j] += p * kernel[k0 + j - lo]
+    return out
+
+
+def judgment_outcome(evidence: AttemptEvidence) -> str | None:
+    """The signal-detection outcome of an attempt's judgment, or None if not judged."""
+    if evidence.said_wrong is not None and evidence.truth_wrong is not None:
+        if evidence.truth_wrong:
+            return "hit" if evidence.said_wrong else "miss"
+        return "fa" if evidence.said_wrong else "cr"
+    if evidence.judgment_correct is None:
+        return None
+    return "right" if evidence.judgment_correct else "wrong"
+
+
 # --- posteriors -------------------------------------------------------------
 
 
 class Posterior:
-    """A distribution of ability on the grid, kept as log weights."""
+    """A distribution of ability θ on the grid, jointly with a bias row g.
 
-    __slots__ = ("_probs", "key", "logp", "points")
+    `rows[g][i]` is the log weight of (g, θ_i). A posterior with one row has
+    no bias dimension (producing). Summaries are over θ, with g marginalised.
+    """
 
-    def __init__(self, params: EngineParams, logp: list[float]) -> None:
-        self.key = (params.grid_min, params.grid_max, params.grid_points)
+    __slots__ = ("_probs", "key", "points", "rows")
+
+    def __init__(self, params: EngineParams, rows: list[list[float]]) -> None:
+        self.key: GridKey = (params.grid_min, params.grid_max, params.grid_points)
         self.points = _grid(*self.key)
-        self.logp = logp
+        self.rows = rows
         self._probs: list[float] | None = None
 
     @classmethod
-    def normal(cls, params: EngineParams, mean: float, sd: float) -> Posterior:
+    def normal(
+        cls, params: EngineParams, mean: float, sd: float, *, with_bias: bool = True
+    ) -> Posterior:
         points = _grid(params.grid_min, params.grid_max, params.grid_points)
-        return cls(params, [-((x - mean) ** 2) / (2 * sd * sd) for x in points])
+        base = [-((x - mean) ** 2) / (2 * sd * sd) for x in points]
+        if not with_bias:
+            return cls(params, [base])
+        total = sum(params.bias_prior)
+        return cls(params, [[math.log(w / total) + a for a in base] for w in params.bias_prior])
 
     def copy(self) -> Posterior:
         clone = Posterior.__new__(Posterior)
         clone.key = self.key
         clone.points = self.points
-        clone.logp = list(self.logp)
+        clone.rows = [list(row) for row in self.rows]
         clone._probs = self._probs
         return clone
 
+    @property
+    def logp(self) -> list[float]:
+        """Log of the θ marginal (normalised)."""
+        return [math.log(max(p, _TINY)) for p in self.probs()]
+
     # updates
 
-    def add_output(self, b: float, score: float, w_success: float = 1.0, w_failure: float = 1.0):
+    def add(self, table: Sequence[float], weight: float = 1.0) -> None:
+        """Add `weight` × a log-likelihood over θ (the same for every bias row)."""
+        if weight == 0.0:
+            return
+        self.rows = [
+            [a + weight * x for a, x in zip(row, table, strict=True)] for row in self.rows
+        ]
+        self._probs = None
+
+    def add_output(
+        self, b: float, score: float, w_success: float = 1.0, w_failure: float = 1.0,
+        floor: float = 0.0,
+    ) -> None:
         cs = w_success * score
         cf = w_failure * (1.0 - score)
         if cs == 0.0 and cf == 0.0:
             return
-        log_p, log_q = _output_table(b, *self.key)
-        self.logp = [a + cs * x + cf * y for a, x, y in zip(self.logp, log_p, log_q, strict=True)]
+        log_p, log_q = _output_table(b, floor, *self.key)
+        self.rows = [
+            [a + cs * x + cf * y for a, x, y in zip(row, log_p, log_q, strict=True)]
+            for row in self.rows
+        ]
         self._probs = None
 
-    def add_judgment(self, b: float, correct: bool, weight: float = 1.0) -> None:
-        log_p, log_q = _judgment_table(b, *self.key)
-        table = log_p if correct else log_q
-        self.logp = [a + weight * x for a, x in zip(self.logp, table, strict=True)]
+    def add_judgment(self, b: float, outcome: str, params: EngineParams, weight: float = 1.0):
+        if weight == 0.0:
+            return
+        biases = params.bias_grid if len(self.rows) > 1 else (0.5,)
+        tables = _judgment_rows(b, outcome, params.judge_lapse, biases, *self.key)
+        self.rows = [
+            [a + weight * x for a, x in zip(row, table, strict=True)]
+            for row, table in zip(self.rows, tables, strict=True)
+        ]
         self._probs = None
 
     def widen(self, var: float) -> None:
-        """Add `var` logit² of spread: convolve with a normal kernel (mass off the grid is lost)."""
+        """Add `var` logit² of spread in θ: convolve each bias row with a normal kernel."""
         if var <= 0:
             return
-        probs = self.probs()
+        top = max(max(row) for row in self.rows)
         step = self.points[1] - self.points[0]
         kernel = _kernel(var, step)
-        half = len(kernel) // 2
-        n = len(probs)
-        out = [0.0] * n
-        for i, p in enumerate(probs):
-            if p < 1e-15:
-                continue
-            lo = max(0, i - half)
-            hi = min(n, i + half + 1)
-            k0 = lo - (i - half)
-            for j in range(lo, hi):
-                out[j] += p * kernel[k0 + j - lo]
-        self.logp = [math.log(max(v, _TINY)) for v in out]
+        new_rows = []
+        for row in self.rows:
+            out = _convolve([math.exp(a - top) for a in row], kernel)
+            new_rows.append([math.log(max(v, _TINY)) for v in out])
+        self.rows = new_rows
         self._probs = None
 
     # summaries
 
     def probs(self) -> list[float]:
         if self._probs is None:
-            top = max(self.logp)
-            weights = [math.exp(a - top) for a in self.logp]
+            top = max(max(row) for row in self.rows)
+            weights = [math.exp(a - top) for a in self.rows[0]]
+            for row in self.rows[1:]:
+                weights = [w + math.exp(a - top) for w, a in zip(weights, row, strict=True)]
             total = sum(weights)
             self._probs = [w / total for w in weights]
         return self._probs
+
+    def bias_probs(self) -> list[float]:
+        """The marginal over the bias rows."""
+        top = max(max(row) for row in self.rows)
+        sums = [math.fsum(math.exp(a - top) for a in row) for row in self.rows]
+        total = sum(sums)
+        return [v / total for v in sums]
 
     def mean(self) -> float:
         return math.fsum(p * x for p, x in zip(self.probs(), self.points, strict=True))
@@ -247,9 +350,11 @@ def _first_at_or_above(points: Sequence[float], cut: float) -> int:
 # --- information -------------------------------------------------------------
 
 
-def output_information(theta: float, b: float) -> float:
-    p = sigmoid(theta - b)
-    return p * (1.0 - p)
+def output_information(theta: float, b: float, floor: float = 0.0) -> float:
+    s = sigmoid(theta - b)
+    p = floor + (1.0 - floor) * s
+    dp = (1.0 - floor) * s * (1.0 - s)
+    return dp * dp / max(p * (1.0 - p), _TINY)
 
 
 def judgment_information(theta: float, b: float) -> float:
@@ -271,10 +376,12 @@ def item_information(
     has_output, has_judgment = kind_signals(kind)
     info = 0.0
     if has_output:
-        weight = params.weak_success_weight if model_below_need(model_tier, needs_model) else 1.0
-        info += weight * output_information(theta, b)
+        weak = kind not in MODEL_FREE_KINDS and model_below_need(model_tier, needs_model)
+        weight = params.weak_success_weight if weak else 1.0
+        info += weight * output_information(theta, b, chance_floor(kind, params))
     if has_judgment:
-        info += judgment_information(theta, b)
+        joint = params.joint_judgment_weight if has_output else 1.0
+        info += joint * judgment_information(theta, b)
     return info
 
 
@@ -282,7 +389,7 @@ def item_information(
 
 
 class AbilityState:
-    """Combined, producing and judging posteriors, updated attempt by attempt."""
+    """Combined, producing, judging and practice posteriors, updated attempt by attempt."""
 
     def __init__(
         self,
@@ -295,8 +402,9 @@ class AbilityState:
         mean = params.prior_mean if prior_mean is None else prior_mean
         sd = params.prior_sd if prior_sd is None else prior_sd
         self.combined = Posterior.normal(params, mean, sd)
-        self.producing = self.combined.copy()
+        self.producing = Posterior.normal(params, mean, sd, with_bias=False)
         self.judging = self.combined.copy()
+        self.practice = self.combined.copy()
         self.n_output = 0
         self.n_judgment = 0
         self.sessions = 0
@@ -308,35 +416,53 @@ class AbilityState:
         clone.combined = self.combined.copy()
         clone.producing = self.producing.copy()
         clone.judging = self.judging.copy()
+        clone.practice = self.practice.copy()
         return clone
 
-    def posteriors(self) -> tuple[Posterior, Posterior, Posterior]:
-        return self.combined, self.producing, self.judging
+    def posteriors(self) -> tuple[Posterior, Posterior, Posterior, Posterior]:
+        return self.combined, self.producing, self.judging, self.practice
 
     def new_session(self) -> None:
         self.sessions += 1
         for posterior in self.posteriors():
             posterior.widen(self.params.session_widen_var)
 
-    def observe(self, evidence: AttemptEvidence) -> None:
+    def restart_from_practice(self) -> None:
+        """A re-taken placement: forget the earlier placement's evidence."""
+        self.combined = self.practice.copy()
+
+    def observe(self, evidence: AttemptEvidence, weight: float | None = None) -> None:
+        """Take one attempt's signals at `weight` (default: the private-exercise share)."""
         params = self.params
         gap = timedelta(hours=params.session_gap_hours)
         if self.last_at is not None and evidence.at - self.last_at > gap:
             self.new_session()
         if self.last_at is None or evidence.at > self.last_at:
             self.last_at = evidence.at
+        if weight is None:
+            weight = params.private_weight if evidence.private else 1.0
+        if weight <= 0.0:
+            return
         b = self.scale.difficulty(evidence.level, evidence.difficulty)
-        share = params.private_weight if evidence.private else 1.0
+        targets = (self.combined,) if evidence.placement else (self.combined, self.practice)
+        output_counted = False
         if evidence.output_score is not None:
             w_s, w_f = output_weights(evidence, params)
-            w_s, w_f = share * w_s, share * w_f
-            if w_s * evidence.output_score > 0 or w_f * (1 - evidence.output_score) > 0:
-                self.combined.add_output(b, evidence.output_score, w_s, w_f)
-                self.producing.add_output(b, evidence.output_score, w_s, w_f)
+            w_s, w_f = weight * w_s, weight * w_f
+            score = evidence.output_score
+            floor = chance_floor(evidence.kind, params)
+            if params.output_model == "binary" and floor == 0.0:
+                score = 1.0 if score >= params.pass_score else 0.0
+            if w_s * score > 0 or w_f * (1 - score) > 0:
+                for posterior in (*targets, self.producing):
+                    posterior.add_output(b, score, w_s, w_f, floor)
                 self.n_output += 1
-        if evidence.judgment_correct is not None:
-            self.combined.add_judgment(b, evidence.judgment_correct, share)
-            self.judging.add_judgment(b, evidence.judgment_correct, share)
+                output_counted = True
+        outcome = judgment_outcome(evidence)
+        if outcome is not None:
+            w_j = weight * (params.joint_judgment_weight if output_counted else 1.0)
+            for posterior in (*targets, self.judging):
+                posterior.add_judgment(b, outcome, params, w_j)
             self.n_judgment += 1
 
     # summaries
@@ -356,6 +482,11 @@ class AbilityState:
         """P(θ is below the cut at the bottom of `level`); 0 for level 1."""
         cut = self.scale.cut_below(level)
         return 0.0 if cut is None else self.combined.mass_below(cut)
+
+    def bias(self) -> float:
+        """Posterior mean of the guessing bias g (the chance of "wrong" when unsure)."""
+        probs = self.judging.bias_probs()
+        return math.fsum(p * g for p, g in zip(probs, self.params.bias_grid, strict=True))
 
     def abilities_differ(self, min_each: int = 8) -> bool:
         """Whether producing and judging differ by more than two standard errors."""
@@ -380,5 +511,6 @@ class AbilityState:
             "combined": one(self.combined, self.n_output + self.n_judgment),
             "producing": one(self.producing, self.n_output),
             "judging": one(self.judging, self.n_judgment),
+            "judging_bias": round(self.bias(), 3),
             "abilities_differ": self.abilities_differ(),
         }

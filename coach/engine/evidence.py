@@ -15,11 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
 
-ModelTierName = Literal["small", "standard", "frontier"]
+ModelTierName = Literal["unknown", "small", "standard", "frontier"]
 NeedsModel = Literal["any", "capable", "frontier"]
 
 # small → enough for "any"; standard → "capable"; frontier → "frontier".
-TIER_RANK: dict[str, int] = {"small": 0, "standard": 1, "frontier": 2}
+# "unknown" (a model never measured: any `ollama/…` or OpenAI-compatible server)
+# is below every need, so its output failures never count against the learner.
+TIER_RANK: dict[str, int] = {"unknown": -1, "small": 0, "standard": 1, "frontier": 2}
 NEEDS_RANK: dict[str, int] = {"any": 0, "capable": 1, "frontier": 2}
 
 # Which signals each exercise kind produces: (output score, judgment).
@@ -34,6 +36,11 @@ KIND_SIGNALS: dict[str, tuple[bool, bool]] = {
     "agent": (True, True),
     "evals": (True, True),
 }
+
+
+# Kinds graded without the learner's model (recorded outputs, a key): a model's
+# strength never excuses or condemns them.
+MODEL_FREE_KINDS = frozenset({"review", "fit"})
 
 
 def kind_signals(kind: str) -> tuple[bool, bool]:
@@ -65,13 +72,13 @@ class AttemptEvidence(_Frozen):
     at: datetime
     output_score: float | None = Field(default=None, ge=0.0, le=1.0)
     judgment_correct: bool | None = None
-    # "small" | "standard" | "frontier"; None when no model was used. Any other
-    # name (an older record, a new tier) is read as "standard".
+    # "unknown" | "small" | "standard" | "frontier"; None when no model was used.
+    # Any other name is read as "unknown" (below every need).
     model_tier: str | None = None
     needs_model: NeedsModel = "capable"
     placement: bool = False
-    # The learner's own exercise: self-authored checks are easier to game, so its
-    # evidence counts at `private_weight`.
+    # The learner's own exercise: self-authored checks are easy to game, so its
+    # evidence counts at `private_weight` (nothing) for the level.
     private: bool = False
     planted: bool = False  # a planted flawed output was shown
     said_wrong: bool | None = None
@@ -102,12 +109,17 @@ class AttemptEvidence(_Frozen):
 def model_below_need(model_tier: str | None, needs_model: str) -> bool:
     """True when the attempt's model is weaker than the exercise needs.
 
-    No recorded tier (no model was used) counts as adequate; an unknown tier
-    name counts as "standard".
+    No recorded tier (no model was used) counts as adequate; a tier the engine
+    does not know counts as "unknown", below every need.
     """
     if model_tier is None:
         return False
-    return TIER_RANK.get(model_tier, 1) < NEEDS_RANK.get(needs_model, 1)
+    return TIER_RANK.get(model_tier, -1) < NEEDS_RANK.get(needs_model, 1)
+
+
+def chance_floor(kind: str, params: EngineParams = DEFAULT_PARAMS) -> float:
+    """The chance of getting an item's answer right by guessing (fit steps: 1/choices)."""
+    return 1.0 / params.fit_choices if kind == "fit" else 0.0
 
 
 def output_weights(
@@ -124,7 +136,7 @@ def output_weights(
     """
     if evidence.output_score is None:
         return 0.0, 0.0
-    if model_below_need(evidence.model_tier, evidence.needs_model):
+    if below_need(evidence):
         if evidence.output_score < params.pass_score:
             return 0.0, 0.0
         return params.weak_success_weight, params.weak_failure_weight
@@ -137,7 +149,7 @@ def output_counts(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARA
         return False
     if evidence.output_score >= params.pass_score:
         return True
-    return not model_below_need(evidence.model_tier, evidence.needs_model)
+    return not below_need(evidence)
 
 
 def passed(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> bool | None:
@@ -153,6 +165,7 @@ def passed(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> 
         evidence.model_tier,
         evidence.needs_model,
         params,
+        kind=evidence.kind,
     )
 
 
@@ -162,13 +175,25 @@ def outcome_of(
     model_tier: str | None,
     needs_model: str,
     params: EngineParams = DEFAULT_PARAMS,
+    kind: str | None = None,
 ) -> bool | None:
     """`passed` on bare values, for bulk readers (the export) that skip `AttemptEvidence`."""
     if output_score is not None:
         if output_score >= params.pass_score:
             return True
-        return None if model_below_need(model_tier, needs_model) else False
+        weak = kind not in MODEL_FREE_KINDS and model_below_need(model_tier, needs_model)
+        return None if weak else False
     return judgment_correct
+
+
+def below_need(evidence: AttemptEvidence) -> bool:
+    """The attempt's model was too weak (or of unknown strength) for its exercise.
+
+    Never for kinds graded without the model (review, fit).
+    """
+    if evidence.kind in MODEL_FREE_KINDS:
+        return False
+    return model_below_need(evidence.model_tier, evidence.needs_model)
 
 
 def weak_model_failure(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> bool:

@@ -24,11 +24,29 @@ class EngineParams:
 
     # --- evidence ------------------------------------------------------------
     pass_score: float = 0.7  # an output score at or above this is a pass
+    # "binary": an output passes (score >= pass_score) or fails, one Bernoulli draw;
+    # "fraction": the score is a fractional Bernoulli observation (3 of 5 = 0.6 success).
+    output_model: str = "binary"
+    fit_choices: int = 3  # delegate / verify / human: a step's chance floor is 1/3
     weak_success_weight: float = 0.25  # output success from a model below the need
     weak_failure_weight: float = 0.0  # output failure from a model below the need
-    private_weight: float = 0.5  # every signal of an attempt on the learner's own exercise
+    # Every signal of an attempt on the learner's own exercise: nothing for the level.
+    private_weight: float = 0.0
+    # A repeat of an exercise already attempted: after its key was disclosed
+    # (every practice attempt's feedback), and before (placement attempts show no key).
+    repeat_weight: float = 0.0
+    repeat_undisclosed_weight: float = 0.25
+    # Judgment (two-high-threshold signal detection): the reader detects the truth
+    # with d = (1 - lapse) σ(θ - b); otherwise says "wrong" with their bias g, which
+    # is estimated per learner on this grid with this prior.
+    judge_lapse: float = 0.03
+    bias_grid: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+    bias_prior: tuple[float, ...] = (0.1, 0.2, 0.4, 0.2, 0.1)
+    # An attempt's judgment of its own output comes from the same reading as the
+    # output: it counts at this weight when the output is counted too.
+    joint_judgment_weight: float = 0.5
     session_gap_hours: float = 8.0  # a longer pause between attempts starts a session
-    session_widen_var: float = 2.0  # logit² of normal spread added per new session
+    session_widen_var: float = 0.15  # logit² of normal spread added per new session
 
     # --- prior -----------------------------------------------------------------
     prior_mean: float = 0.0

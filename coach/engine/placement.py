@@ -21,7 +21,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from coach.engine.ability import AbilityState, Scale, item_information
-from coach.engine.evidence import AttemptEvidence, ItemInfo, tally
+from coach.engine.evidence import (
+    MODEL_FREE_KINDS,
+    AttemptEvidence,
+    ItemInfo,
+    model_below_need,
+    tally,
+)
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
 from coach.engine.reasons import placement_reason
 
@@ -83,19 +89,30 @@ class Placement:
         self.ability = ability
         self.attempts: list[AttemptEvidence] = []
         self.seen: set[str] = set()
+        # Exercises met before this placement (a re-take): used only if nothing else is left.
+        self.met_before: set[str] = set()
 
     @property
     def items(self) -> int:
         return len(self.attempts)
 
+    def eligible(self, item: ItemInfo) -> bool:
+        """Whether an item can place this learner: model-free kinds always; an item
+        graded on the model's output only when the model is known to be up to it."""
+        if item.kind in MODEL_FREE_KINDS:
+            return True
+        return self.model_tier is not None and not model_below_need(
+            self.model_tier, item.needs_model
+        )
+
     def next_item(self, bank: Sequence[ItemInfo], rng: random.Random) -> ItemInfo | None:
-        """One of the most informative unseen exercises, or None if none is left."""
+        """One of the most informative unseen eligible exercises, or None if none is left."""
         theta = self.ability.theta()
         scale = self.ability.scale
+        candidates = [i for i in bank if i.exercise_id not in self.seen and self.eligible(i)]
+        fresh = [i for i in candidates if i.exercise_id not in self.met_before]
         scored = []
-        for item in bank:
-            if item.exercise_id in self.seen:
-                continue
+        for item in fresh or candidates:
             b = scale.difficulty(item.level, item.difficulty)
             info = item_information(
                 theta, b, item.kind, item.needs_model, self.model_tier, self.params
@@ -107,10 +124,10 @@ class Placement:
         top = scored[: max(1, self.params.placement_top_k)]
         return rng.choice(top)[2]
 
-    def record(self, evidence: AttemptEvidence) -> None:
+    def record(self, evidence: AttemptEvidence, weight: float | None = None) -> None:
         self.attempts.append(evidence)
         self.seen.add(evidence.exercise_id)
-        self.ability.observe(evidence)
+        self.ability.observe(evidence, weight)
 
     @property
     def confident(self) -> bool:

@@ -29,8 +29,17 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from coach.engine.evidence import AttemptEvidence, ItemInfo, model_below_need, passed
+from coach.engine.evidence import (
+    MODEL_FREE_KINDS,
+    AttemptEvidence,
+    ItemInfo,
+    model_below_need,
+    passed,
+)
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
+
+
+FRESH_WEIGHT = 10.0
 
 
 class SprintFilter(BaseModel):
@@ -146,8 +155,9 @@ def next_exercise(
     for item in candidates:
         weight = 1.0 / (1 + recent_kinds[item.kind])
         if item.exercise_id not in last_seen:
-            weight *= 2.0
-        if model_below_need(model_tier, item.needs_model):
+            # Only a first attempt is new evidence for the level (repeats count nothing).
+            weight *= FRESH_WEIGHT
+        if item.kind not in MODEL_FREE_KINDS and model_below_need(model_tier, item.needs_model):
             weight *= 0.25
         weights.append(weight)
     return rng.choices(candidates, weights=weights, k=1)[0]

@@ -353,14 +353,17 @@ def _engine(config, bank, learner, improver, rng, self_report=None) -> MethodOut
     infos = [item.info for item in bank]
     by_id = {item.info.exercise_id: item for item in bank}
     clock = Clock(config.session_length)
+    history: list[AttemptEvidence] = []
     while tracker.placing:
         info = tracker.placement.next_item(infos, rng)
         if info is None:
             tracker.finish_placement(clock.now)
             break
-        tracker.observe(
-            respond(by_id[info.exercise_id], learner, rng, config, clock.placement_tick(), True)
+        evidence = respond(
+            by_id[info.exercise_id], learner, rng, config, clock.placement_tick(), True
         )
+        history.append(evidence)
+        tracker.observe(evidence)
     assert tracker.level is not None
     outcome.placed = tracker.level
     outcome.items = tracker.placement.items
@@ -371,9 +374,7 @@ def _engine(config, bank, learner, improver, rng, self_report=None) -> MethodOut
         assert tracker.level is not None
         return tracker.level
 
-    _practice(
-        config, bank, learner, improver, rng, outcome, tracker.level, step, tracker.history, clock
-    )
+    _practice(config, bank, learner, improver, rng, outcome, tracker.level, step, history, clock)
     return outcome
 
 

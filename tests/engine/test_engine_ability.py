@@ -71,19 +71,52 @@ def test_information_values() -> None:
     assert judgment_information(1.0, 1.0) == pytest.approx(1 / 12)
 
 
+def call(i: int, *, truth_wrong: bool, said_wrong: bool) -> AttemptEvidence:
+    return attempt(i, score=None, kind="review").model_copy(
+        update={
+            "truth_wrong": truth_wrong,
+            "said_wrong": said_wrong,
+            "judgment_correct": truth_wrong == said_wrong,
+        }
+    )
+
+
 def test_judgment_has_a_chance_floor() -> None:
-    # A right call can be a lucky guess, so it says less than a passed output …
+    # A right call can be a lucky guess, so it says less than a passed output.
     passed_output = AbilityState()
     passed_output.observe(attempt(0, score=1.0))
     right_call = AbilityState()
-    right_call.observe(attempt(0, score=None, judged=True))
+    right_call.observe(call(0, truth_wrong=True, said_wrong=True))
     assert 0.0 < right_call.theta() < passed_output.theta()
-    # … while a wrong call (1 - P = 0.5·(1 - σ)) weighs like a failed output.
-    failed_output = AbilityState()
-    failed_output.observe(attempt(0, score=0.0))
-    wrong_call = AbilityState()
-    wrong_call.observe(attempt(0, score=None, judged=False))
-    assert wrong_call.theta() == pytest.approx(failed_output.theta())
+
+
+def test_calling_everything_wrong_is_not_judgment() -> None:
+    # Mostly wrong outputs shown: an always-"wrong" reader scores 80 % raw accuracy …
+    always_wrong = AbilityState()
+    for i in range(20):
+        always_wrong.observe(call(i, truth_wrong=i % 5 != 0, said_wrong=True))
+    # … but the false alarms on sound outputs and the bias estimate give them away.
+    assert always_wrong.theta() < AbilityState().theta()
+    assert always_wrong.bias() > 0.8
+    # A discriminating reader with the same number of calls is placed well above.
+    reader = AbilityState()
+    for i in range(20):
+        truth = i % 5 != 0
+        reader.observe(call(i, truth_wrong=truth, said_wrong=truth))
+    assert reader.theta() > always_wrong.theta() + 2.0
+
+
+def test_a_fit_step_guess_says_little() -> None:
+    # A third of the steps right is what guessing gives: evidence of low ability.
+    guess = AbilityState()
+    guess.observe(attempt(0, kind="fit", score=1 / 3, tier=None))
+    assert guess.theta() < AbilityState().theta()
+    # A binary output: a failing score is a failure whatever the share of checks passed.
+    partial = AbilityState()
+    partial.observe(attempt(0, score=0.6))
+    failed = AbilityState()
+    failed.observe(attempt(0, score=0.0))
+    assert partial.theta() == pytest.approx(failed.theta())
 
 
 def test_weak_model_output_failure_adds_nothing() -> None:

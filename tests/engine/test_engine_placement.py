@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataclasses import replace
+
 from coach.engine.ability import Scale, sigmoid
+from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.evidence import AttemptEvidence, ItemInfo
 from coach.engine.placement import (
     SELF_REPORT_OPTIONS,
@@ -71,7 +74,7 @@ def test_placement_stops_within_4_to_15_items(theta: float, seed: int, self_repo
         p = sigmoid(theta - scale.difficulty(item.level, item.difficulty))
         return float(rng.random() < p), rng.random() < 0.5 + 0.5 * p
 
-    placement = Placement(self_report=self_report)
+    placement = Placement(self_report=self_report, model_tier="standard")
     shown = run(placement, respond, seed)
     assert 4 <= placement.items <= 15
     assert len({item.exercise_id for item in shown}) == len(shown)  # never the same item twice
@@ -93,10 +96,13 @@ def test_a_learner_on_a_cut_is_placed_provisionally_at_the_lower_level() -> None
     cut = scale.cut_above(3)
 
     def expected(item: ItemInfo, rng: random.Random) -> tuple[float, None]:
-        # The expected score of a learner exactly on the level 3/4 cut, no judgments.
-        return sigmoid(cut - scale.difficulty(item.level, item.difficulty)), None
+        # The expected score of a learner exactly on the level 3/4 cut, no judgments
+        # (fit items with their chance floor of a third).
+        p = sigmoid(cut - scale.difficulty(item.level, item.difficulty))
+        return (1 + 2 * p) / 3 if item.kind == "fit" else p, None
 
-    placement = Placement()
+    # Expected scores are fractions: read every output as a fractional observation.
+    placement = Placement(replace(DEFAULT_PARAMS, output_model="fraction"), model_tier="standard")
     run(placement, expected)
     result = placement.result()
     assert placement.items == 15

@@ -16,7 +16,14 @@ from coach.engine.simulate import Clock, Learner, SimConfig, make_bank, respond
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def live_run(seed: int, theta: float, gain_at: int | None = None, tier: str = "standard"):
+def live_run(
+    seed: int,
+    theta: float,
+    gain_at: int | None = None,
+    tier: str = "standard",
+    n: int = 80,
+    gain: float = 2.0,
+):
     """Drive the tracker as the runtime would: placement, then practice."""
     config = SimConfig(seed=seed)
     bank = make_bank(config)
@@ -27,30 +34,33 @@ def live_run(seed: int, theta: float, gain_at: int | None = None, tier: str = "s
     tracker = LearnerTracker(model_tier=tier)
     clock = Clock(6)
     live_events = []
+    history: list[AttemptEvidence] = []
     while tracker.placing:
         info = tracker.placement.next_item(infos, rng)
         evidence = respond(
             by_id[info.exercise_id], learner, rng, config, clock.placement_tick(), True
         )
+        history.append(evidence)
         live_events += tracker.observe(evidence)
-    for i in range(80):
+    for i in range(n):
         if i == gain_at:
-            learner.theta += 2.0
-        info = next_exercise(infos, tracker.level, tracker.history, rng, model_tier=tier)
+            learner.theta += gain
+        info = next_exercise(infos, tracker.level, history, rng, model_tier=tier)
         evidence = respond(by_id[info.exercise_id], learner, rng, config, clock.practice_tick())
+        history.append(evidence)
         live_events += tracker.observe(evidence)
-    return tracker, live_events
+    return tracker, live_events, history
 
 
 @pytest.mark.parametrize(
     ("seed", "theta", "gain_at"), [(1, -3.2, 10), (2, 0.3, None), (3, 2.5, 5), (4, -1.9, 30)]
 )
 def test_replay_reproduces_the_level_events(seed: int, theta: float, gain_at) -> None:
-    tracker, live_events = live_run(seed, theta, gain_at)
+    tracker, live_events, history = live_run(seed, theta, gain_at)
     assert live_events and live_events[0].from_level is None
-    assert replay(tracker.history) == live_events
+    assert replay(history) == live_events
     # The same after a trip through JSON, as the store would keep them.
-    stored = [AttemptEvidence.model_validate_json(a.model_dump_json()) for a in tracker.history]
+    stored = [AttemptEvidence.model_validate_json(a.model_dump_json()) for a in history]
     replayed = replay(stored)
     assert replayed == live_events
     for event in replayed:
@@ -59,7 +69,7 @@ def test_replay_reproduces_the_level_events(seed: int, theta: float, gain_at) ->
 
 
 def test_an_improving_learner_is_promoted_with_a_reason() -> None:
-    _tracker, events = live_run(5, -3.5, gain_at=0)
+    _tracker, events, _history = live_run(5, -3.5, gain_at=0, gain=3.5)
     promotions = [e for e in events if e.from_level is not None and e.to_level > e.from_level]
     assert promotions
     reason = promotions[0].reason
@@ -94,14 +104,22 @@ def test_without_placement_the_self_report_is_the_start() -> None:
     assert replay([]) == []
 
 
-def test_placement_attempts_after_the_placement_count_as_practice() -> None:
+def test_a_placement_attempt_after_the_placement_starts_a_retake() -> None:
     tracker = LearnerTracker(self_report=4)
     for i in range(4):
         tracker.observe(make(i, 6, True))
     assert not tracker.placing
     level = tracker.level
-    tracker.observe(make(4, 6, True))
-    assert tracker.level == level and len(tracker.events) == 1
+    tracker.observe(make(4, 1, True, score=0.0))
+    # The level stays until the re-take ends; the re-take is a placement again.
+    assert tracker.placing and tracker.level == level and len(tracker.events) == 1
+    events = []
+    for i in range(5, 30):
+        events += tracker.observe(make(i, 1 + i % 2, True, score=0.0))
+        if not tracker.placing:
+            break
+    assert events and events[-1].from_level is None
+    assert tracker.level is not None and tracker.level < level
 
 
 def test_finish_placement_twice_is_an_error() -> None:
