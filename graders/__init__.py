@@ -11,6 +11,7 @@ the agent graders too (unscored without an agent run's trace).
 from graders import (  # noqa: F401  (imported to register the built-in graders)
     agent,
     length,
+    mentions,
     numbers,
     python_check,
     rubric,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from graders.normalize import normalize
 
 QUOTE_LIMIT = 80
 
@@ -15,14 +16,13 @@ _BULLET = re.compile(r"^(?:[-*•·‣◦]\s+|\(?\d{1,3}[.)]\s+|\(?[a-zA-Z][.)]\
 
 
 def squash(text: str) -> str:
-    """NFC-normalise and collapse every run of whitespace to one space; strip the ends."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """`graders.normalize` without case folding: NFKC, plain quotes and dashes, one space."""
+    return normalize(text, case_sensitive=True)
 
 
 def fold(text: str, case_sensitive: bool = False) -> str:
-    """`squash`, then case-fold unless case matters."""
-    squashed = squash(text)
-    return squashed if case_sensitive else squashed.casefold()
+    """`graders.normalize`: `squash`, then case-fold unless case matters."""
+    return normalize(text, case_sensitive=case_sensitive)
 
 
 def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:

@@ -18,6 +18,7 @@ DETERMINISTIC = frozenset(
         "set_equals",
         "f1",
         "number",
+        "mentions",
         "length",
         "must_not_contain",
         "quotes_exist_in",

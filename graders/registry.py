@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
 from graders.context import GradeContext
@@ -33,8 +34,15 @@ BAD_OPTIONS = "bad options"
 """Every reason for an options problem starts with this, so callers can spot set-up errors."""
 
 # Options any check may carry: error_kind links a failing check to a judgment
-# pinpoint; threshold turns a partial score into pass or fail.
-COMMON_OPTIONS = ("error_kind", "threshold")
+# pinpoint; threshold turns a partial score into pass or fail; required = false
+# on a model-graded check says the deterministic checks suffice without it.
+COMMON_OPTIONS = ("error_kind", "threshold", "required")
+
+# Codes of the results the registry itself makes (set-up problems, crashes).
+CODE_BAD_OPTIONS = "options.invalid"
+CODE_UNKNOWN = "grader.unknown"
+CODE_CRASHED = "grader.error"
+CODE_MALFORMED = "check.malformed"
 
 
 @runtime_checkable
@@ -98,6 +106,18 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _is_date(value: Any) -> bool:
+    if isinstance(value, date):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def _is_text_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
@@ -112,6 +132,11 @@ _KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     ),
     "texts": ("a list of text", _is_text_list),
     "table": ("a table", lambda value: isinstance(value, dict)),
+    "numbers": (
+        "a list of numbers",
+        lambda value: isinstance(value, list) and all(_is_number(item) for item in value),
+    ),
+    "date": ("a date such as 2026-03-01", _is_date),
 }
 
 
@@ -134,6 +159,7 @@ class GraderSpec:
     fn: Callable[[str, dict[str, Any], GradeContext], GradeResult]
     options: Mapping[str, Opt] | None  # None: the grader checks its own options
     default_threshold: float | None = None
+    own_threshold: bool = False  # the grader decides pass itself with the threshold
 
     def option_problems(self, options: Mapping[str, Any]) -> list[str]:
         """Plain-words problems with these options; empty when they are fine."""
@@ -144,6 +170,9 @@ class GraderSpec:
         error_kind = options.get("error_kind")
         if error_kind is not None and not isinstance(error_kind, str):
             problems.append(f"error_kind must be text, got {error_kind!r}")
+        required = options.get("required")
+        if required is not None and not isinstance(required, bool):
+            problems.append(f"required must be true or false, got {required!r}")
         if self.options is None:
             return problems
         known = sorted({*self.options, *COMMON_OPTIONS})
@@ -184,6 +213,7 @@ def register(
     *,
     options: Mapping[str, Opt] | None = None,
     default_threshold: float | None = None,
+    own_threshold: bool = False,
     replace: bool = False,
 ) -> Callable[[Callable[[str, dict[str, Any], GradeContext], GradeResult]], GraderFn]:
     """Register a grader under `name`.
@@ -192,6 +222,8 @@ def register(
     check unscored); None accepts anything and leaves checking to the grader.
     `default_threshold`, for graders with partial scores, sets pass as
     score >= threshold unless the check gives its own `threshold`.
+    `own_threshold` hands the effective threshold to the grader and keeps its
+    pass as given (a judge's explicit fail is not overruled by its score).
 
     The decorated name is bound to the safe wrapper that `GRADERS` holds: it
     checks options, fills defaults, applies the threshold and turns any
@@ -203,7 +235,7 @@ def register(
     ) -> GraderFn:
         if name in GRADERS and not replace:
             raise ValueError(f"a grader named {name!r} is already registered")
-        spec = GraderSpec(name, fn, options, default_threshold)
+        spec = GraderSpec(name, fn, options, default_threshold, own_threshold)
 
         def grade(output: str, opts: Mapping[str, Any], ctx: GradeContext) -> GradeResult:
             return _run(spec, output, opts or {}, ctx if ctx is not None else GradeContext())
@@ -230,12 +262,17 @@ def _run(
 ) -> GradeResult:
     if problems := spec.option_problems(options):
         return GradeResult.not_scored(
-            f"{BAD_OPTIONS} for the {spec.name} check: {'; '.join(problems)}"
+            f"{BAD_OPTIONS} for the {spec.name} check: {'; '.join(problems)}",
+            code=CODE_BAD_OPTIONS,
+            data={"problems": problems},
         )
     if not isinstance(output, str):
-        return GradeResult.not_scored(f"the output is not text ({type(output).__name__})")
+        return GradeResult.not_scored(
+            f"the output is not text ({type(output).__name__})", code="output.not_text"
+        )
     opts = spec.with_defaults(options)
     opts.pop("error_kind", None)
+    opts.pop("required", None)
     threshold = opts.get("threshold")
     if threshold is None:
         threshold = spec.default_threshold
@@ -244,16 +281,28 @@ def _run(
     try:
         result = spec.fn(output, opts, ctx)
     except BadOptions as error:
-        return GradeResult.not_scored(f"{BAD_OPTIONS} for the {spec.name} check: {error}")
+        return GradeResult.not_scored(
+            f"{BAD_OPTIONS} for the {spec.name} check: {error}",
+            code=CODE_BAD_OPTIONS,
+            data={"problems": [str(error)]},
+        )
     except RecursionError:
-        return GradeResult.not_scored(f"the {spec.name} check could not finish (too deeply nested)")
+        return GradeResult.not_scored(
+            f"the {spec.name} check could not finish (too deeply nested)", code=CODE_CRASHED
+        )
     except Exception as error:  # a grader must never crash the attempt
         return GradeResult.not_scored(
-            f"the {spec.name} check could not run: {type(error).__name__}: {error}"[:300]
+            f"the {spec.name} check could not run: {type(error).__name__}: {error}"[:300],
+            code=CODE_CRASHED,
         )
     if not isinstance(result, GradeResult):
-        return GradeResult.not_scored(f"the {spec.name} grader returned no result")
-    if result.unscored or threshold is None:
+        return GradeResult.not_scored(
+            f"the {spec.name} grader returned no result", code=CODE_CRASHED
+        )
+    if not result.code:  # a grader that names no code gets its outcome as one
+        outcome = "unscored" if result.unscored else "pass" if result.passed else "fail"
+        result = result.model_copy(update={"code": f"{spec.name}.{outcome}"})
+    if result.unscored or threshold is None or spec.own_threshold:
         return result
     passed = result.score >= threshold - 1e-9
     if passed == result.passed:
@@ -307,16 +356,22 @@ def grade_check(output: str, check: CheckLike, ctx: GradeContext | None = None) 
             score=0.0,
             reason=f"the check is malformed: {error}",
             unscored=True,
+            code=CODE_MALFORMED,
         )
     error_kind = options.get("error_kind")
     error_kind = error_kind if isinstance(error_kind, str) else None
+    required = options.get("required", True) is not False
     if threshold is not None:
         options["threshold"] = threshold
     if not (math.isfinite(weight) and weight > 0):
         weight = 1.0
-        result = GradeResult.not_scored(f"{BAD_OPTIONS}: weight must be above 0")
+        result = GradeResult.not_scored(
+            f"{BAD_OPTIONS}: weight must be above 0", code=CODE_BAD_OPTIONS
+        )
     elif (grader := GRADERS.get(name)) is None:
-        result = GradeResult.not_scored(f"no grader named {name!r} is available here")
+        result = GradeResult.not_scored(
+            f"no grader named {name!r} is available here", code=CODE_UNKNOWN
+        )
     else:
         result = grader(output, options, ctx)
     if negate and not result.unscored:
@@ -324,12 +379,17 @@ def grade_check(output: str, check: CheckLike, ctx: GradeContext | None = None) 
             passed=not result.passed,
             score=1.0 - result.score,
             reason=f"not: {result.reason}",
+            code=result.code,
+            data=result.data,
         )
     return CheckResult(
         passed=result.passed,
         score=result.score,
         reason=result.reason,
         unscored=result.unscored,
+        code=result.code,
+        data=result.data,
+        required=required,
         grader=name,
         label=label,
         weight=weight,

@@ -4,13 +4,27 @@
 decide (a judge model gave garbage, a python check timed out, the check's
 options are wrong). An unscored result has passed=False and score=0, but it
 is left out of the weighted score and of every verdict.
+
+Every result carries a stable `code` ("contains.missing", "rubric.unscored")
+and a `data` mapping (what was expected, what was found) besides the human
+`reason`: code that reacts to a result switches on the code, never on the
+wording of the reason. Stored results from before codes existed load with
+an empty code and data.
+
+An output grade is *partial* when a required model-graded check (a rubric)
+could not be scored: the deterministic checks alone do not make it a pass
+unless that rubric check says it is not required (`required = false`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from graders.names import MODEL_GRADED
+
+JUDGE_HINT = "set a judge model (`coach config set judge_model MODEL`) to have it graded"
 
 
 class GradeResult(BaseModel):
@@ -22,18 +36,30 @@ class GradeResult(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     reason: str
     unscored: bool = False
+    # A stable name for what happened ("number.not_found"); "" in records from before codes.
+    code: str = ""
+    # What was expected and what was found, as JSON-ready values.
+    data: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
-    def ok(cls, reason: str, score: float = 1.0) -> GradeResult:
-        return cls(passed=True, score=score, reason=reason)
+    def ok(
+        cls, reason: str, score: float = 1.0, *, code: str = "", data: dict[str, Any] | None = None
+    ) -> GradeResult:
+        return cls(passed=True, score=score, reason=reason, code=code, data=data or {})
 
     @classmethod
-    def fail(cls, reason: str, score: float = 0.0) -> GradeResult:
-        return cls(passed=False, score=score, reason=reason)
+    def fail(
+        cls, reason: str, score: float = 0.0, *, code: str = "", data: dict[str, Any] | None = None
+    ) -> GradeResult:
+        return cls(passed=False, score=score, reason=reason, code=code, data=data or {})
 
     @classmethod
-    def not_scored(cls, reason: str) -> GradeResult:
-        return cls(passed=False, score=0.0, reason=reason, unscored=True)
+    def not_scored(
+        cls, reason: str, *, code: str = "", data: dict[str, Any] | None = None
+    ) -> GradeResult:
+        return cls(
+            passed=False, score=0.0, reason=reason, unscored=True, code=code, data=data or {}
+        )
 
 
 class CheckResult(GradeResult):
@@ -44,6 +70,8 @@ class CheckResult(GradeResult):
     weight: float = Field(default=1.0, gt=0)
     negated: bool = False
     error_kind: str | None = None
+    # A required model-graded check left unscored makes the output grade partial.
+    required: bool = True
 
     @property
     def name(self) -> str:
@@ -75,6 +103,25 @@ class OutputGrade(BaseModel):
         """Checks that were scored and did not pass."""
         return [check for check in self.scored if not check.passed]
 
+    @property
+    def ungraded(self) -> list[CheckResult]:
+        """Required model-graded checks (rubrics) that could not be scored."""
+        return [
+            check
+            for check in self.checks
+            if check.unscored and check.required and not check.deterministic
+        ]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def partial(self) -> bool:
+        """A required criterion was not graded, and nothing scored failed.
+
+        A partial grade is neither a pass nor a fail: the deterministic checks
+        alone do not make it a pass.
+        """
+        return bool(self.ungraded) and not self.failed
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def score(self) -> float | None:
@@ -85,12 +132,24 @@ class OutputGrade(BaseModel):
             return None
         return sum(check.weight * check.score for check in scored) / total
 
+    @property
+    def verdict(self) -> bool | None:
+        """True pass, False fail, None not decided (nothing scored, or partial).
+
+        The one meaning of "passed" that the feedback, the engine's evidence
+        and the export share.
+        """
+        if self.failed:
+            return False
+        if not self.scored or self.ungraded:
+            return None
+        return True
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def passed(self) -> bool:
-        """Every scored check passed, and at least one was scored."""
-        scored = self.scored
-        return bool(scored) and all(check.passed for check in scored)
+        """Every scored check passed, at least one was scored, and no required one is ungraded."""
+        return self.verdict is True
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -106,6 +165,35 @@ class OutputGrade(BaseModel):
             return None
         return all(check.passed for check in scored)
 
+    @property
+    def decided_verdict(self) -> bool | None:
+        """What a judgment of this output may be graded against: certain, or None.
+
+        A failed deterministic check makes the output wrong for certain. A
+        pass is certain only when no model-graded check disagrees or is
+        pending: a required rubric left unscored, or a rubric that failed
+        an output the deterministic checks passed, leaves the truth open.
+        """
+        verdict = self.deterministic_verdict
+        if verdict is not True:
+            return verdict
+        for check in self.checks:
+            if check.deterministic or not check.required:
+                continue
+            if check.unscored or not check.passed:
+                return None
+        return True
+
+    def ungraded_note(self) -> str:
+        """Plain words on the criteria that were not graded, and how to get them graded."""
+        ungraded = self.ungraded
+        if not ungraded:
+            return ""
+        names = "; ".join(check.name for check in ungraded[:3])
+        more = f"; and {len(ungraded) - 3} more" if len(ungraded) > 3 else ""
+        lead = "This criterion was" if len(ungraded) == 1 else "These criteria were"
+        return f"{lead} not graded: {names}{more}. The grade is partial, not a pass: {JUDGE_HINT}."
+
     def summary(self) -> str:
         """One plain-words line: how many checks passed, which failed."""
         total = len(self.checks)
@@ -120,6 +208,11 @@ class OutputGrade(BaseModel):
             return f"No check could be scored ({total} in all)."
         score = self.score
         score_text = f" (score {score:.2f})" if score is not None else ""
+        if self.partial:
+            return (
+                f"Partial: passed all {len(scored)} scored checks{score_text}, but "
+                f"{self.ungraded_note()[0].lower()}{self.ungraded_note()[1:]}"
+            )
         if self.passed:
             if len(scored) == 1:
                 return f"Passed the one scored check{score_text}.{not_scored}"

@@ -10,8 +10,10 @@ from typing import Any
 
 from graders._text import listing, parse_items, plural, q, shorten, squash, strip_fence
 from graders.context import GradeContext
+from graders.normalize import fold_typography, normalize
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
+from graders.values import find_dates, first_number, fmt
 
 # --- json -------------------------------------------------------------------
 
@@ -161,36 +163,75 @@ def json_check(output: str, options: dict[str, Any], ctx: GradeContext) -> Grade
         validator = _validator(schema_text)
     value, problem = read_json(output, options["allow_fence"])
     if problem is not None:
-        return GradeResult.fail(problem)
+        return GradeResult.fail(problem, code=f"json.{_problem_code(problem)}")
     if schema is None:
-        return GradeResult.ok(f"valid JSON ({_describe(value)})")
+        return GradeResult.ok(f"valid JSON ({_describe(value)})", code="json.valid")
     errors = sorted(
         validator.iter_errors(value),
         key=lambda e: ([str(p) for p in e.absolute_path], e.message),
     )
     if not errors:
-        return GradeResult.ok(f"valid JSON ({_describe(value)}) that fits the schema")
+        return GradeResult.ok(
+            f"valid JSON ({_describe(value)}) that fits the schema", code="json.valid"
+        )
     messages = list(dict.fromkeys(_plain_schema_error(error) for error in errors))
     shown = "; ".join(messages[:3])
     more = f"; and {len(messages) - 3} more" if len(messages) > 3 else ""
     problems = plural(len(messages), "problem")
-    return GradeResult.fail(f"valid JSON, but {problems} with the schema: {shown}{more}")
+    return GradeResult.fail(
+        f"valid JSON, but {problems} with the schema: {shown}{more}",
+        code="json.schema",
+        data={"problems": messages[:10]},
+    )
+
+
+def _problem_code(problem: str) -> str:
+    """The code of a `read_json` problem (its wording is made in this module)."""
+    if problem.startswith("the output is empty"):
+        return "empty"
+    if problem.startswith("the JSON is wrapped in a code fence"):
+        return "fenced"
+    if problem.startswith("extra text before"):
+        return "text_before"
+    if problem.startswith("extra text after"):
+        return "text_after"
+    return "invalid"
 
 
 # --- set_equals and f1 -------------------------------------------------------
 
 _NORMALIZERS = ("case", "whitespace")
+# How items are compared: as text, or by the value they state (1,200 = $1,200.00;
+# 1 March 2026 = 2026-03-01).
+_COMPARE = ("text", "number", "date")
 
 
 def _normalizer(options: dict[str, Any]) -> Any:
     steps = options["normalize"]
     if unknown := [step for step in steps if step not in _NORMALIZERS]:
         raise BadOptions(f"normalize takes {' and '.join(_NORMALIZERS)}, not {listing(unknown)}")
+    compare = options["compare"]
+    if compare not in _COMPARE:
+        raise BadOptions(f"compare takes {', '.join(_COMPARE)}, not {compare!r}")
+    day_first = options.get("day_first")
+
+    def norm_text(item: str) -> str:
+        if "whitespace" in steps:
+            item = squash(item)
+        else:
+            item = fold_typography(unicodedata.normalize("NFKC", item))
+        return item.casefold() if "case" in steps else item
 
     def norm(item: str) -> str:
-        item = unicodedata.normalize("NFC", item)
-        item = squash(item) if "whitespace" in steps else item
-        return item.casefold() if "case" in steps else item
+        if compare == "number":
+            found = first_number(item, words=True)
+            if found is not None:
+                return f"number:{fmt(found.value)}:{found.currency or ''}"
+        elif compare == "date":
+            dates = [d for d in find_dates(item, day_first=day_first) if d.value is not None]
+            if dates:
+                return f"date:{dates[0].value.isoformat()}"  # type: ignore[union-attr]
+        return norm_text(item)
 
     return norm
 
@@ -223,6 +264,8 @@ LIST_OPTIONS = {
     "expected": Opt("texts", required=True),
     "normalize": Opt("texts", default=list(_NORMALIZERS)),
     "allow_fence": Opt("bool", default=False),
+    "compare": Opt("text", default="text"),
+    "day_first": Opt("bool"),
 }
 
 
@@ -230,14 +273,27 @@ LIST_OPTIONS = {
 def set_equals(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeResult:
     """The output lists exactly the expected items, in any order; the score is their overlap."""
     want, got, missing, extra, note = _compare(output, options)
+    data = {"missing": missing, "unexpected": extra}
     if not missing and not extra:
-        return GradeResult.ok(f"exactly the {plural(len(want), 'expected item')}, nothing extra")
+        return GradeResult.ok(
+            f"exactly the {plural(len(want), 'expected item')}, nothing extra",
+            code="set_equals.match",
+            data=data,
+        )
     union = len(want) + len(extra)
     score = (len(want) - len(missing)) / union if union else 0.0
     if not got:
-        return GradeResult.fail(f"the output lists no items; expected {len(want)}{note}", score)
+        return GradeResult.fail(
+            f"the output lists no items; expected {len(want)}{note}",
+            score,
+            code="set_equals.empty",
+            data=data,
+        )
     return GradeResult.fail(
-        f"expected {len(want)}, found {len(got)}: {_differences(missing, extra)}{note}", score
+        f"expected {len(want)}, found {len(got)}: {_differences(missing, extra)}{note}",
+        score,
+        code="set_equals.differ",
+        data=data,
     )
 
 
@@ -255,14 +311,21 @@ def f1(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeResult:
     detail = f"needs {threshold:.2f}; found {hits} of {len(want)} expected, {len(extra)} unexpected"
     differences = _differences(missing, extra)
     reason = f"F1 {score:.2f} ({detail})" + (f": {differences}" if differences else "") + note
-    return GradeResult(passed=score >= threshold - 1e-9, score=min(1.0, score), reason=reason)
+    passed = score >= threshold - 1e-9
+    return GradeResult(
+        passed=passed,
+        score=min(1.0, score),
+        reason=reason,
+        code="f1.pass" if passed else "f1.differ",
+        data={"missing": missing, "unexpected": extra, "f1": score},
+    )
 
 
 # --- label_in ---------------------------------------------------------------
 
 
 def _label_form(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).strip().casefold()
+    text = normalize(text)
     return text[:-1].rstrip() if text.endswith(".") else text
 
 
@@ -277,12 +340,21 @@ def label_in(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeRe
     if expected is not None and _label_form(expected) not in forms:
         raise BadOptions(f"expected {q(expected, 40)} is not one of the labels")
     got = _label_form(output)
+    data = {"labels": labels, "expected": expected, "found": output.strip()[:200]}
     if got not in forms:
         if not got:
-            return GradeResult.fail(f"the output is empty; expected one of: {', '.join(labels)}")
+            return GradeResult.fail(
+                f"the output is empty; expected one of: {', '.join(labels)}",
+                code="label_in.empty",
+                data=data,
+            )
         return GradeResult.fail(
-            f"got {q(output.strip())}, which is not one of: {', '.join(labels)}"
+            f"got {q(output.strip())}, which is not one of: {', '.join(labels)}",
+            code="label_in.not_a_label",
+            data=data,
         )
     if expected is not None and got != _label_form(expected):
-        return GradeResult.fail(f"got {q(forms[got])}; expected {q(expected)}")
-    return GradeResult.ok(f"the label {q(forms[got])}")
+        return GradeResult.fail(
+            f"got {q(forms[got])}; expected {q(expected)}", code="label_in.wrong", data=data
+        )
+    return GradeResult.ok(f"the label {q(forms[got])}", code="label_in.match", data=data)

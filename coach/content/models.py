@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from graders.names import KNOWN_GRADERS, MUTATIONS
+from graders.safe_regex import pattern_problems
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -99,6 +100,15 @@ class Check(BaseModel):
     @property
     def options(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+    @model_validator(mode="after")
+    def _safe_pattern(self) -> Check:
+        # A pack regex must not be able to hang grading (graders.safe_regex).
+        pattern, flags = self.options.get("pattern"), self.options.get("flags", "")
+        if isinstance(pattern, str) and isinstance(flags, str):
+            if problems := pattern_problems(pattern, flags):
+                raise ValueError(problems[0])
+        return self
 
 
 class Trap(Strict):

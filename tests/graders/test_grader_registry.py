@@ -100,7 +100,7 @@ def test_unknown_option_names_the_option_and_the_known_ones() -> None:
     result = grade_check("x", CheckSpec("contains", {"value": "x", "case_sensitve": True}))
     assert result.unscored
     assert "unknown option 'case_sensitve'" in result.reason
-    assert "takes: case_sensitive, error_kind, threshold, value" in result.reason
+    assert "takes: case_sensitive, error_kind, required, threshold, value" in result.reason
 
 
 def test_option_problems_for_content_validation() -> None:
@@ -221,12 +221,70 @@ def test_unscored_checks_are_left_out_of_score_and_verdicts() -> None:
     grade = grade_output("a", checks)
     assert [check.unscored for check in grade.checks] == [False, True, True]
     assert grade.score == 1.0
-    assert grade.passed is True
+    # The rubric is a required criterion left ungraded: partial, not a pass.
+    assert grade.passed is False and grade.partial is True and grade.verdict is None
     assert grade.deterministic_verdict is True
+    assert grade.decided_verdict is None  # a judgment on it is not scored
     assert grade.failed == []
+    assert "not graded: the rubric check" in grade.summary()
+    assert "coach config set judge_model" in grade.summary()
+
+
+def test_an_optional_rubric_left_unscored_leaves_a_pass() -> None:
+    checks = [
+        CheckSpec("contains", {"value": "a"}),
+        CheckSpec("rubric", {"rubric": "tone", "required": False}),  # no judge: unscored
+    ]
+    grade = grade_output("a", checks)
+    assert grade.checks[1].unscored and not grade.checks[1].required
+    assert grade.passed is True and grade.partial is False
+    assert grade.decided_verdict is True
     assert grade.summary() == (
-        "Passed the one scored check (score 1.00). 2 checks could not be scored."
+        "Passed the one scored check (score 1.00). 1 check could not be scored."
     )
+
+
+def test_a_failed_check_fails_a_partial_grade() -> None:
+    checks = [CheckSpec("contains", {"value": "zzz"}), CheckSpec("rubric", {"rubric": "tone"})]
+    grade = grade_output("a", checks)
+    assert grade.verdict is False and grade.partial is False
+    assert grade.decided_verdict is False
+
+
+def test_a_rubric_that_fails_a_deterministic_pass_leaves_the_truth_open() -> None:
+    checks = [CheckSpec("contains", {"value": "a"}), CheckSpec("rubric", {"rubric": "tone"})]
+    ctx = GradeContext(judge=lambda prompt: '{"score": 0.2, "passed": false}')
+    grade = grade_output("a", checks, ctx)
+    assert grade.passed is False and grade.deterministic_verdict is True
+    assert grade.decided_verdict is None
+
+
+def test_codes_and_data_on_every_result() -> None:
+    grade = grade_output(
+        "a",
+        [
+            CheckSpec("contains", {"value": "zzz"}),
+            CheckSpec("contains", {"valeu": "a"}),
+            CheckSpec("no_such_grader"),
+            CheckSpec("rubric", {"rubric": "tone"}),
+        ],
+    )
+    assert [check.code for check in grade.checks] == [
+        "contains.missing",
+        "options.invalid",
+        "grader.unknown",
+        "rubric.unscored",
+    ]
+    assert grade.checks[0].data == {"expected": "zzz"}
+    assert grade.checks[3].data == {"why": "no_judge"}
+
+
+def test_old_stored_checks_load_without_code_or_data() -> None:
+    old = {"grader": "contains", "passed": True, "score": 1.0, "reason": "found", "label": ""}
+    check = CheckResult.model_validate(old)
+    assert check.code == "" and check.data == {} and check.required is True
+    dumped = check.model_dump(mode="json")
+    assert dumped["code"] == "" and dumped["data"] == {}
 
 
 def test_nothing_scored() -> None:

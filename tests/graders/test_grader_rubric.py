@@ -43,16 +43,17 @@ def run(
     [
         ('{"score": 0.9, "passed": true, "reason": "One apology, warm."}', True, 0.9),
         ('{"score": 0.3, "passed": false, "reason": "Blames the bank."}', False, 0.3),
-        ('{"score": 0.7, "passed": false, "reason": "Borderline."}', True, 0.7),  # threshold 0.7
+        # The judge's explicit fail stands whatever its score.
+        ('{"score": 0.7, "passed": false, "reason": "Borderline."}', False, 0.7),
         ('```json\n{"score": 0.8, "passed": true, "reason": "ok"}\n```', True, 0.8),
         ('Here is my grade:\n{"score": "0.75", "reason": "fine"}\nThanks.', True, 0.75),
         ('{"score": "80%", "reason": "good"}', True, 0.8),
         ('{"score": "4/5", "reason": "good"}', True, 0.8),
-        ('{"Score": 1.7, "Reason": "over the top"}', True, 1.0),  # clamped, keys any case
-        ('{"score": -2, "reason": "awful"}', False, 0.0),
+        ('{"Score": 1.0, "Reason": "top"}', True, 1.0),  # keys in any case
         ('{"passed": true, "reason": "no score given"}', True, 1.0),
         ('{"passed": "no", "reason": "no score given"}', False, 0.0),
-        ('{"note": "x"} then {"score": 0.2}', False, 0.2),  # first object with a verdict wins
+        ('{"note": "x"} then {"score": 0.2}', False, 0.2),  # an object with no verdict is skipped
+        ('{"score": 1, "passed": true} on second thought {"score": 0.2}', False, 0.2),  # the last
     ],
 )
 def test_rubric_scripted_answers(answer: str, passed: bool, score: float) -> None:
