@@ -156,6 +156,36 @@ class Reference(Strict):
     explain: str = Field(min_length=1)
 
 
+class FairGood(Strict):
+    """A correct output worded unlike the reference: it must pass every check."""
+
+    output: str = Field(min_length=1)
+    style: str = Field(min_length=1, description="How it differs: terse, bullets, British, …")
+    input: str | None = Field(default=None, description="The hidden input it answers.")
+
+
+class FairBad(Strict):
+    """A subtly wrong output: some check must fail it."""
+
+    output: str = Field(min_length=1)
+    why: str = Field(min_length=1, description="What is wrong with it, in a few words.")
+    input: str | None = Field(default=None, description="The hidden input it answers.")
+    check: str | None = Field(
+        default=None, description="The label (or grader) of the check that must catch it."
+    )
+
+
+class Fairness(Strict):
+    """Outputs a careful reviewer would sign as right or wrong, whatever their wording.
+
+    `coach check` proves every `good` one passes and every `bad` one fails, so the
+    checks grade meaning, not the reference's phrasing.
+    """
+
+    good: list[FairGood] = Field(default_factory=list)
+    bad: list[FairBad] = Field(default_factory=list)
+
+
 class HiddenInput(Strict):
     """One input that reusable instructions or a pipeline must handle."""
 
@@ -246,6 +276,7 @@ class ExerciseBase(Strict):
     checks: list[Check] = Field(default_factory=list)
     judgment: JudgmentSpec = Field(default_factory=JudgmentSpec)
     reference: Reference
+    fairness: Fairness = Field(default_factory=Fairness)
     # Never read from the TOML: the loader marks the learner's own exercises.
     _private: bool = PrivateAttr(default=False)
 
@@ -270,7 +301,22 @@ class PromptExercise(ExerciseBase):
     @model_validator(mode="after")
     def _complete(self) -> PromptExercise:
         self._require_good_and_bad()
+        _fairness_inputs(self.fairness, set())
         return self
+
+
+def _fairness_inputs(fairness: Fairness, ids: set[str]) -> None:
+    """Hidden-input exercises name an input on every corpus entry; others name none."""
+    for side in ("good", "bad"):
+        for index, entry in enumerate(getattr(fairness, side)):
+            if ids and entry.input not in ids:
+                known = ", ".join(sorted(ids))
+                raise ValueError(
+                    f"fairness.{side}.{index}: `input` must name a hidden input ({known}), "
+                    f"got {entry.input!r}"
+                )
+            if not ids and entry.input is not None:
+                raise ValueError(f"fairness.{side}.{index}: this exercise has no hidden inputs")
 
 
 def _outputs_cover(inputs: list[HiddenInput], reference: Reference) -> None:
@@ -291,6 +337,7 @@ class InstructionsExercise(ExerciseBase):
     @model_validator(mode="after")
     def _complete(self) -> InstructionsExercise:
         _outputs_cover(self.inputs, self.reference)
+        _fairness_inputs(self.fairness, {item.id for item in self.inputs})
         return self
 
 
@@ -302,6 +349,7 @@ class PipelineExercise(ExerciseBase):
     @model_validator(mode="after")
     def _complete(self) -> PipelineExercise:
         _outputs_cover(self.inputs, self.reference)
+        _fairness_inputs(self.fairness, {item.id for item in self.inputs})
         return self
 
 
@@ -332,6 +380,7 @@ class AgentExercise(ExerciseBase):
     @model_validator(mode="after")
     def _complete(self) -> AgentExercise:
         self._require_good_and_bad()
+        _fairness_inputs(self.fairness, set())
         return self
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from coach.content.loader import LoadedExercise, Problem
 from coach.content.models import Kind
+from coach.content.sources import BUILTIN
 from coach.runtime.present import trap_options
 from graders.context import GradeContext
 from graders.names import AGENT, MODEL_GRADED
@@ -23,6 +24,24 @@ from graders.result import OutputGrade
 from graders.traps import mutation_for
 
 SEED = 20261125  # fixed, so a proof is the same on every machine
+
+
+# The fairness corpus each graded case of a built-in exercise must carry.
+MIN_GOOD = 6
+MIN_BAD = 4
+# Levels whose built-in exercises must carry the full corpus; the others prove
+# whatever corpus they have until theirs is written.
+CORPUS_LEVELS: frozenset[int] = frozenset({4, 5, 6})
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One output of the fairness corpus, with where it came from."""
+
+    where: str  # e.g. "fairness.good.3" or "reference.good_output"
+    output: str
+    why: str = ""  # for a wrong one: what is wrong
+    check: str | None = None  # for a wrong one: the check that must catch it
 
 
 @dataclass(frozen=True)
@@ -35,11 +54,41 @@ class Case:
     checks: list[Any]
     ctx: GradeContext
     also_good: tuple[str, ...] = ()
+    fair_good: tuple[Sample, ...] = ()
+    fair_bad: tuple[Sample, ...] = ()
+
+    @property
+    def correct(self) -> list[Sample]:
+        """Every correct output: the reference, `also_good` and the corpus's good ones."""
+        ref = [Sample("reference.good_output", self.good)]
+        also = [Sample(f"reference.also_good.{i}", text) for i, text in enumerate(self.also_good)]
+        return [*ref, *also, *self.fair_good]
+
+    @property
+    def wrong(self) -> list[Sample]:
+        """Every wrong output: the reference's known-bad one and the corpus's bad ones."""
+        ref = [] if self.bad is None else [Sample("reference.bad_output", self.bad, "known bad")]
+        return [*ref, *self.fair_bad]
 
 
 def _provable(checks: list[Any]) -> list[Any]:
     # Agent checks need a trace; the agent runtime proves those.
     return [check for check in checks if check.grader not in AGENT]
+
+
+def _corpus(exercise: Any, input_id: str | None) -> tuple[tuple[Sample, ...], tuple[Sample, ...]]:
+    fairness = exercise.fairness
+    good = tuple(
+        Sample(f"fairness.good.{i} ({entry.style})", entry.output)
+        for i, entry in enumerate(fairness.good)
+        if entry.input == input_id
+    )
+    bad = tuple(
+        Sample(f"fairness.bad.{i} ({entry.why})", entry.output, entry.why, entry.check)
+        for i, entry in enumerate(fairness.bad)
+        if entry.input == input_id
+    )
+    return good, bad
 
 
 def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
@@ -54,6 +103,7 @@ def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
             _provable(exercise.checks),
             ctx,
             tuple(reference.also_good),
+            *_corpus(exercise, None),
         )
     elif exercise.kind in (Kind.INSTRUCTIONS, Kind.PIPELINE):
         for item in exercise.inputs:
@@ -64,6 +114,8 @@ def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
                 exercise.reference.bad_outputs[item.id],
                 _provable([*exercise.checks, *item.checks]),
                 ctx,
+                (),
+                *_corpus(exercise, item.id),
             )
 
 
@@ -80,24 +132,56 @@ def _setup_problems(grade: OutputGrade) -> list[str]:
     ]
 
 
+def _fair_problems(case: Case, required: bool) -> list[str]:
+    """Every correct output passes, every wrong one fails (by the check it names)."""
+    problems: list[str] = []
+    for sample in case.correct:
+        grade = grade_output(sample.output, case.checks, case.ctx)
+        if grade.deterministic_verdict is not True:
+            what = (
+                "the reference output fails"
+                if sample.where == "reference.good_output"
+                else f"{sample.where}, a correct answer worded differently, fails"
+            )
+            problems.append(f"{case.where}: {what}: {_failures(grade)}")
+    for sample in case.fair_bad:
+        grade = grade_output(sample.output, case.checks, case.ctx)
+        if grade.deterministic_verdict is not False:
+            problems.append(f"{case.where}: {sample.where}, a wrong answer, passes every check")
+        elif sample.check is not None and not any(
+            sample.check in (check.label, check.grader) for check in grade.failed
+        ):
+            problems.append(
+                f"{case.where}: {sample.where} is not caught by the check {sample.check!r} "
+                f"(failed instead: {_failures(grade)})"
+            )
+    if required:
+        good, bad = len(case.correct), len(case.wrong)
+        if good < MIN_GOOD or bad < MIN_BAD:
+            problems.append(
+                f"{case.where}: the fairness corpus has {good} correct and {bad} wrong outputs; "
+                f"it needs at least {MIN_GOOD} correct ([[fairness.good]]) and {MIN_BAD} wrong "
+                "([[fairness.bad]])"
+            )
+    return problems
+
+
+def corpus_required(loaded: LoadedExercise) -> bool:
+    """Built-in graded exercises of the levels whose corpus is written must carry one."""
+    return loaded.source == BUILTIN and loaded.exercise.level in CORPUS_LEVELS
+
+
 def prove(loaded: LoadedExercise, *, trusted: bool) -> list[Problem]:
     exercise = loaded.exercise
     shown = str(loaded.path)
     problems: list[str] = []
     every = list(cases(exercise, trusted))
+    required = corpus_required(loaded)
     bad_caught = False
     for case in every:
         good = grade_output(case.good, case.checks, case.ctx)
         problems += [f"{case.where}: {p}" for p in _setup_problems(good)]
-        if good.deterministic_verdict is not True:
-            problems.append(f"{case.where}: the reference output fails: {_failures(good)}")
-        for index, other in enumerate(case.also_good):
-            fair = grade_output(other, case.checks, case.ctx)
-            if fair.deterministic_verdict is not True:
-                problems.append(
-                    f"{case.where}: reference.also_good.{index} (a correct answer worded "
-                    f"differently) fails: {_failures(fair)}"
-                )
+        problems += _fair_problems(case, required)
         if case.bad is not None:
             bad = grade_output(case.bad, case.checks, case.ctx)
             bad_caught = bad_caught or bad.deterministic_verdict is False
