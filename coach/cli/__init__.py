@@ -16,6 +16,7 @@ from coach import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("ask_cmd", "ask"),
     "attempt": ("attempt_cmd", "attempt"),
+    "calibrate": ("calibrate_cmd", "calibrate"),
     "check": ("content_cmd", "check"),
     "config": ("config_cmd", "config"),
     "exercises": ("content_cmd", "exercises"),

@@ -135,6 +135,29 @@ def _output_table(b: float, floor: float, lo: float, hi: float, n: int) -> Rows:
 
 
 @lru_cache(maxsize=8192)
+def _mixture_table(b: float, log_lr: float, lo: float, hi: float, n: int) -> tuple[float, ...]:
+    """log(σ(θ − b)·LR + 1 − σ(θ − b)): a good or bad output, seen through its score.
+
+    The score of an output is evidence *about* whether it was good, with the
+    likelihood ratio LR = P(score | good) / P(score | bad); the prompt made a
+    good output with probability σ(θ − b).
+    """
+    grid = _grid(lo, hi, n)
+    lr = math.exp(log_lr)
+    return tuple(math.log(sigmoid(t - b) * lr + 1.0 - sigmoid(t - b)) for t in grid)
+
+
+def score_log_lr(score: float, params: EngineParams = DEFAULT_PARAMS) -> float:
+    """log P(score | good output) / P(score | bad output), linear in the score.
+
+    At the pass mark the score says nothing either way; a perfect score is
+    `mixture_slope` × 0.3 in favour of a good output (e^2.4 ≈ 11 by default),
+    three of five checks (0.6) is mild evidence of a bad one, none is strong.
+    """
+    return round(params.mixture_slope * (score - params.mixture_centre), 4)
+
+
+@lru_cache(maxsize=8192)
 def _judgment_rows(
     b: float, outcome: str, lapse: float, biases: tuple[float, ...], lo: float, hi: float, n: int
 ) -> Rows:
@@ -176,17 +199,29 @@ def _kernel(var: float, step: float) -> tuple[float, ...]:
 
 
 def _convolve(probs: Sequence[float], kernel: Sequence[float]) -> list[float]:
-    half = len(kernel) // 2
+    """`probs` convolved with a symmetric `kernel` (mass pushed off the grid is lost).
+
+    Only the span of `probs` holding any mass (>= 1e-15) is spread.
+    """
     n = len(probs)
+    live = [i for i, p in enumerate(probs) if p >= 1e-15]
+    if not live:
+        return [0.0] * n
+    first, last = live[0], live[-1]
+    span = [p if p >= 1e-15 else 0.0 for p in probs[first : last + 1]]
+    half = len(kernel) // 2
+    # out_full[m] is the mass landing on grid index first - half + m.
+    out_full = [0.0] * (len(span) + 2 * half)
+    for k, weight in enumerate(kernel):
+        out_full[k : k + len(span)] = [
+            o + weight * p for o, p in zip(out_full[k : k + len(span)], span, strict=True)
+        ]
     out = [0.0] * n
-    for i, p in enumerate(probs):
-        if p < 1e-15:
-            continue
-        lo = max(0, i - half)
-        hi = min(n, i + half + 1)
-        k0 = lo - (i - half)
-        for j in range(lo, hi):
-            out[j] += p * kernel[k0 + j - lo]
+    start = first - half
+    for m, value in enumerate(out_full):
+        j = start + m
+        if 0 <= j < n:
+            out[j] = value
     return out
 
 
@@ -249,13 +284,15 @@ class Posterior:
         """Add `weight` × a log-likelihood over θ (the same for every bias row)."""
         if weight == 0.0:
             return
-        self.rows = [
-            [a + weight * x for a, x in zip(row, table, strict=True)] for row in self.rows
-        ]
+        self.rows = [[a + weight * x for a, x in zip(row, table, strict=True)] for row in self.rows]
         self._probs = None
 
     def add_output(
-        self, b: float, score: float, w_success: float = 1.0, w_failure: float = 1.0,
+        self,
+        b: float,
+        score: float,
+        w_success: float = 1.0,
+        w_failure: float = 1.0,
         floor: float = 0.0,
     ) -> None:
         cs = w_success * score
@@ -378,7 +415,10 @@ def item_information(
     if has_output:
         weak = kind not in MODEL_FREE_KINDS and model_below_need(model_tier, needs_model)
         weight = params.weak_success_weight if weak else 1.0
-        info += weight * output_information(theta, b, chance_floor(kind, params))
+        floor = chance_floor(kind, params)
+        if floor > 0.0:
+            weight *= params.fit_steps_weight
+        info += weight * output_information(theta, b, floor)
     if has_judgment:
         joint = params.joint_judgment_weight if has_output else 1.0
         info += joint * judgment_information(theta, b)
@@ -451,9 +491,21 @@ class AbilityState:
             w_s, w_f = weight * w_s, weight * w_f
             score = evidence.output_score
             floor = chance_floor(evidence.kind, params)
-            if params.output_model == "binary" and floor == 0.0:
+            if floor > 0.0:
+                w_s, w_f = w_s * params.fit_steps_weight, w_f * params.fit_steps_weight
+            elif params.output_model == "binary":
                 score = 1.0 if score >= params.pass_score else 0.0
-            if w_s * score > 0 or w_f * (1 - score) > 0:
+            elif params.output_model == "mixture" and w_s == w_f and w_s > 0:
+                table = _mixture_table(b, score_log_lr(score, params), *self.combined.key)
+                for posterior in (*targets, self.producing):
+                    posterior.add(table, w_s)
+                self.n_output += 1
+                output_counted = True
+                score = -1.0  # taken
+            elif params.output_model == "mixture":
+                # A weak model: a pass counts a little, a failure nothing (as binary).
+                score = 1.0 if score >= params.pass_score else 0.0
+            if score >= 0.0 and (w_s * score > 0 or w_f * (1 - score) > 0):
                 for posterior in (*targets, self.producing):
                     posterior.add_output(b, score, w_s, w_f, floor)
                 self.n_output += 1

@@ -17,6 +17,9 @@ from coach.engine.params import DEFAULT_PARAMS, EngineParams
 
 ModelTierName = Literal["unknown", "small", "standard", "frontier"]
 NeedsModel = Literal["any", "capable", "frontier"]
+# The output grade's own verdict: the one meaning of "passed" (graders.result).
+# "partial": a required criterion was not graded, so the output neither passed nor failed.
+OutputVerdict = Literal["pass", "fail", "partial"]
 
 # small → enough for "any"; standard → "capable"; frontier → "frontier".
 # "unknown" (a model never measured: any `ollama/…` or OpenAI-compatible server)
@@ -71,6 +74,9 @@ class AttemptEvidence(_Frozen):
     kind: str = "prompt"
     at: datetime
     output_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    # The grade's verdict; None for attempts recorded before grades carried one, which
+    # are read by the old rule (score >= pass_score) so their replay does not change.
+    output_verdict: OutputVerdict | None = None
     judgment_correct: bool | None = None
     # "unknown" | "small" | "standard" | "frontier"; None when no model was used.
     # Any other name is read as "unknown" (below every need).
@@ -134,20 +140,38 @@ def output_weights(
     `weak_success_weight` (a quarter) and its failure part `weak_failure_weight`
     (nothing).
     """
-    if evidence.output_score is None:
+    if evidence.output_score is None or evidence.output_verdict == "partial":
         return 0.0, 0.0
     if below_need(evidence):
-        if evidence.output_score < params.pass_score:
+        if not output_pass(evidence.output_score, evidence.output_verdict, params):
             return 0.0, 0.0
         return params.weak_success_weight, params.weak_failure_weight
     return 1.0, 1.0
 
 
+def output_pass(
+    output_score: float | None,
+    output_verdict: str | None,
+    params: EngineParams = DEFAULT_PARAMS,
+) -> bool | None:
+    """Whether the output passed: the grade's verdict where it has one.
+
+    None for a partial grade (nothing decided) or no output. An attempt
+    recorded before grades carried a verdict is read by the score rule.
+    """
+    if output_verdict is not None:
+        return None if output_verdict == "partial" else output_verdict == "pass"
+    if output_score is None:
+        return None
+    return output_score >= params.pass_score
+
+
 def output_counts(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> bool:
     """Whether the output score of this attempt is counted as a pass/fail at all."""
-    if evidence.output_score is None:
+    ok = output_pass(evidence.output_score, evidence.output_verdict, params)
+    if evidence.output_score is None or ok is None:
         return False
-    if evidence.output_score >= params.pass_score:
+    if ok:
         return True
     return not below_need(evidence)
 
@@ -166,6 +190,7 @@ def passed(evidence: AttemptEvidence, params: EngineParams = DEFAULT_PARAMS) -> 
         evidence.needs_model,
         params,
         kind=evidence.kind,
+        output_verdict=evidence.output_verdict,
     )
 
 
@@ -176,10 +201,17 @@ def outcome_of(
     needs_model: str,
     params: EngineParams = DEFAULT_PARAMS,
     kind: str | None = None,
+    output_verdict: str | None = None,
 ) -> bool | None:
-    """`passed` on bare values, for bulk readers (the export) that skip `AttemptEvidence`."""
-    if output_score is not None:
-        if output_score >= params.pass_score:
+    """`passed` on bare values, for bulk readers (the export) that skip `AttemptEvidence`.
+
+    The grade's verdict decides where it is known; a partial grade is not scored.
+    """
+    if output_score is not None or output_verdict is not None:
+        ok = output_pass(output_score, output_verdict, params)
+        if ok is None:
+            return None
+        if ok:
             return True
         weak = kind not in MODEL_FREE_KINDS and model_below_need(model_tier, needs_model)
         return None if weak else False

@@ -26,8 +26,13 @@ class EngineParams:
     pass_score: float = 0.7  # an output score at or above this is a pass
     # "binary": an output passes (score >= pass_score) or fails, one Bernoulli draw;
     # "fraction": the score is a fractional Bernoulli observation (3 of 5 = 0.6 success).
-    output_model: str = "binary"
+    output_model: str = "mixture"
+    mixture_slope: float = 12.0  # "mixture": log LR per unit of score (see ability.score_log_lr)
+    mixture_centre: float = 0.75  # "mixture": the score that says nothing either way
     fit_choices: int = 3  # delegate / verify / human: a step's chance floor is 1/3
+    # A fit exercise's steps (7–8) are not independent draws: its score counts as
+    # this many Bernoulli observations of one step (less than the steps, more than 1).
+    fit_steps_weight: float = 5.0
     weak_success_weight: float = 0.25  # output success from a model below the need
     weak_failure_weight: float = 0.0  # output failure from a model below the need
     # Every signal of an attempt on the learner's own exercise: nothing for the level.
@@ -44,7 +49,7 @@ class EngineParams:
     bias_prior: tuple[float, ...] = (0.1, 0.2, 0.4, 0.2, 0.1)
     # An attempt's judgment of its own output comes from the same reading as the
     # output: it counts at this weight when the output is counted too.
-    joint_judgment_weight: float = 0.5
+    joint_judgment_weight: float = 0.75
     session_gap_hours: float = 8.0  # a longer pause between attempts starts a session
     session_widen_var: float = 0.15  # logit² of normal spread added per new session
 
@@ -57,11 +62,11 @@ class EngineParams:
     placement_stop_mass: float = 0.85
     placement_min_items: int = 4
     placement_max_items: int = 15
-    placement_top_k: int = 4  # randomise among this many most informative items
+    placement_top_k: int = 2  # randomise among this many most informative items
     # No clear level after the last item: if the two likeliest levels are adjacent
     # and the less likely one still holds this share, it is a split → the lower
     # level; otherwise the likeliest level. Both are provisional.
-    placement_split_share: float = 0.4
+    placement_split_share: float = 0.45
 
     # --- moves ---------------------------------------------------------------------
     promote_p: float = 0.8

@@ -280,9 +280,7 @@ class LearnerTracker:
             s.sessions,
             s.last_at,
         )
-        tracker.placement = Placement(
-            params, snapshot.self_report, snapshot.model_tier, ability=a
-        )
+        tracker.placement = Placement(params, snapshot.self_report, snapshot.model_tier, ability=a)
         tracker.placement_active = snapshot.placement.active
         for evidence in snapshot.placement.attempts:
             tracker.placement.attempts.append(evidence)

@@ -38,7 +38,6 @@ from coach.engine.evidence import (
 )
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
 
-
 FRESH_WEIGHT = 10.0
 
 

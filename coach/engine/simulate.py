@@ -228,6 +228,9 @@ def respond(
         else:
             q = learner.producing - item.true_b + rng.gauss(0, config.attempt_noise)
             p = config.guess + (1 - config.guess - config.slip) * sigmoid(q)
+            if info.kind == "fit":
+                # Multiple choice: a step not known is guessed (one in three right).
+                p = p + (1 - p) / 3
             score = _binomial(rng, config.checks, p) / config.checks
     fields: dict[str, Any] = {}
     judged = info.kind == "review" or rng.random() < config.judged_share

@@ -111,12 +111,16 @@ def test_a_fit_step_guess_says_little() -> None:
     guess = AbilityState()
     guess.observe(attempt(0, kind="fit", score=1 / 3, tier=None))
     assert guess.theta() < AbilityState().theta()
-    # A binary output: a failing score is a failure whatever the share of checks passed.
+    # Three checks of five on an output is evidence of a bad output, not three
+    # fifths of a success: the estimate goes down (less than for a zero score).
+    prior = AbilityState().theta()
     partial = AbilityState()
     partial.observe(attempt(0, score=0.6))
     failed = AbilityState()
     failed.observe(attempt(0, score=0.0))
-    assert partial.theta() == pytest.approx(failed.theta())
+    full = AbilityState()
+    full.observe(attempt(0, score=1.0))
+    assert failed.theta() < partial.theta() < prior < full.theta()
 
 
 def test_weak_model_output_failure_adds_nothing() -> None:

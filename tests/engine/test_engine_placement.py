@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataclasses import replace
-
 from coach.engine.ability import Scale, sigmoid
-from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.evidence import AttemptEvidence, ItemInfo
+from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.placement import (
     SELF_REPORT_OPTIONS,
     Placement,

@@ -70,7 +70,11 @@ def state(tracker: LearnerTracker) -> dict:
 
 
 @settings(max_examples=40, deadline=None)
-@given(rows=st.lists(row, min_size=1, max_size=40), data=st.data(), self_report=st.none() | st.integers(0, 4))
+@given(
+    rows=st.lists(row, min_size=1, max_size=40),
+    data=st.data(),
+    self_report=st.none() | st.integers(0, 4),
+)
 def test_restore_then_observe_equals_a_full_replay(rows, data, self_report) -> None:
     history = history_of(rows)
     k = data.draw(st.integers(0, len(history)))
