@@ -7,8 +7,10 @@ from typing import Any
 
 import click
 
+from coach.engine.evidence import ItemInfo
 from coach.engine.params import DEFAULT_PARAMS
-from coach.engine.simulate import SimConfig, with_params
+from coach.engine.people import BEHAVIOURS, PeopleConfig, eligible_counts, simulate_people
+from coach.engine.simulate import SimConfig, make_bank, with_params
 from coach.engine.simulate import simulate as run_simulation
 
 TARGETS = {
@@ -85,6 +87,44 @@ def format_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+BEHAVIOUR_KEYS = ("exact", "within_one", "mean_items", "two_level_errors", "gain")
+
+
+def shipped_bank() -> list[ItemInfo]:
+    """The engine's view of the exercises the app ships (no packs, no own exercises)."""
+    from coach.content import load_catalog
+
+    return [
+        ItemInfo(
+            exercise_id=e.id,
+            level=e.level,
+            difficulty=e.difficulty,
+            kind=str(e.kind),
+            skills=tuple(e.skills),
+            needs_model=str(e.needs_model),  # type: ignore[arg-type]
+        )
+        for e in (loaded.exercise for loaded in load_catalog().exercises)
+    ]
+
+
+def format_behaviours(behaviours: dict[str, Any], practice: int) -> str:
+    width = max(len(name) for name in behaviours)
+    cols = (*BEHAVIOUR_KEYS, "gain_over_twin", "demotions_per_learner")
+    head = f"{'behaviour':<{width}}  " + "".join(f"{c[:14]:>15}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for name, row in behaviours.items():
+        cells = "".join(f"{_cell(row.get(c)):>15}" for c in cols)
+        lines.append(f"{name:<{width}}  {cells}")
+    lines.append("")
+    lines.append(
+        f"gain: final level minus true level after {practice} practice exercises; "
+        "gain_over_twin: the same minus the same person's honest conduct. Targets on "
+        "'mix' (every behaviour at once): exact >= 0.80, within one >= 0.98, no two-level "
+        "errors, mean <= 12 items; gaming at most 0.3 over its twin."
+    )
+    return "\n".join(lines)
+
+
 @click.command()
 @click.option("--learners", default=500, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=7, show_default=True, type=int)
@@ -101,13 +141,54 @@ def format_table(report: dict[str, Any]) -> str:
     default=None,
     help="The simulated world's spacing, if it should differ from the engine's.",
 )
+@click.option(
+    "--behaviours",
+    "behaviour_learners",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Learners per realistic behaviour (0: skip the behaviours).",
+)
+@click.option(
+    "--behaviour",
+    "only",
+    multiple=True,
+    type=click.Choice(sorted(BEHAVIOURS)),
+    help="Run only these behaviours (repeatable).",
+)
+@click.option(
+    "--practice",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Practice exercises per behaviour learner (the gain is read after them).",
+)
+@click.option(
+    "--bank",
+    type=click.Choice(["shipped", "synthetic"]),
+    default="shipped",
+    show_default=True,
+    help="The behaviours' bank: the exercises the app ships, or a synthetic one.",
+)
 def simulate(
-    learners: int, seed: int, as_json: bool, spacing: float | None, true_spacing: float | None
+    learners: int,
+    seed: int,
+    as_json: bool,
+    spacing: float | None,
+    true_spacing: float | None,
+    behaviour_learners: int,
+    only: tuple[str, ...],
+    practice: int,
+    bank: str,
 ) -> None:
     """Run synthetic learners with a known level through placement and practice.
 
     Compares the engine with two baselines (a fixed 18-exercise test and a
-    2-down/1-up staircase) on the same learners. Deterministic for a seed.
+    2-down/1-up staircase) on the same learners; then runs learners who behave
+    as people do (guessing, partial credit, bias, over-confidence, repeaters,
+    own-task farmers, always-"wrong", weak models of unknown tier, …) through
+    the engine on the shipped bank, each behaviour reported separately.
+    Deterministic for a seed.
     """
     config = SimConfig(learners=learners, seed=seed, true_spacing=true_spacing)
     if spacing is not None:
@@ -119,7 +200,34 @@ def simulate(
             click.echo(f"simulated {done}/{total} learners", err=True)
 
     report = run_simulation(config, progress=progress if learners >= 50 else None)
+    behaviours: dict[str, Any] = {}
+    items: list[ItemInfo] = []
+    if behaviour_learners:
+        items = shipped_bank() if bank == "shipped" else [i.info for i in make_bank(config)]
+        people = PeopleConfig(
+            learners=behaviour_learners, seed=seed, practice=practice, params=config.params
+        )
+
+        def people_progress(name: str, done: int, total: int) -> None:
+            if done == total:
+                click.echo(f"behaviour {name}: {total} learners", err=True)
+
+        behaviours = simulate_people(
+            items, people, tuple(only) or tuple(BEHAVIOURS), people_progress
+        )
+        report["behaviours"] = behaviours
+        report["bank"] = {
+            "source": bank,
+            "items": len(items),
+            "placement_eligible": {
+                tier: eligible_counts(items, tier, config.params)
+                for tier in ("frontier", "standard", "small", "unknown")
+            },
+        }
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
     else:
         click.echo(format_table(report))
+        if behaviours:
+            click.echo("")
+            click.echo(format_behaviours(behaviours, practice))

@@ -7,8 +7,10 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from coach.engine.evidence import AttemptEvidence
+from coach.engine.evidence import AttemptEvidence, passed
 from coach.engine.replay import LearnerTracker, current_level, replay
 from coach.engine.select import next_exercise
 from coach.engine.simulate import Clock, Learner, SimConfig, make_bank, respond
@@ -127,3 +129,85 @@ def test_finish_placement_twice_is_an_error() -> None:
     tracker.finish_placement(T0)
     with pytest.raises(RuntimeError):
         tracker.finish_placement(T0)
+
+
+# --- farming: repeats and own exercises ----------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    theta=st.floats(-5.5, 5.5),
+    seed=st.integers(0, 1000),
+    repeats=st.integers(1, 100),
+    own=st.booleans(),
+)
+def test_repeating_a_passed_exercise_moves_nobody(
+    theta: float, seed: int, repeats: int, own: bool
+) -> None:
+    """After any placement and practice, a passed exercise repeated (or own
+    exercises passed) up to 100 times changes neither the level nor the posterior."""
+    tracker, _events, history = live_run(seed, theta, n=10)
+    before = tracker.snapshot()
+    last = next((a for a in reversed(history) if passed(a) and not a.placement), history[-1])
+    at = history[-1].at
+    for i in range(repeats):
+        at += timedelta(minutes=3)
+        farmed = last.model_copy(
+            update={"at": at, "output_score": 1.0 if last.output_score is not None else None}
+        )
+        if own:
+            farmed = farmed.model_copy(
+                update={"exercise_id": f"own-{i}", "private": True, "level": 6}
+            )
+        assert tracker.observe(farmed) == []
+    after = tracker.snapshot()
+    assert after.level == before.level
+    assert after.ability.combined == before.ability.combined
+    assert after.ability.practice == before.ability.practice
+
+
+# --- a re-taken placement: one level -------------------------------------------
+
+
+def test_a_retaken_placement_gives_one_level_shown_stored_and_replayed() -> None:
+    """The screen's tracker (the stored one, re-taking), a replay of the stored
+    history and a tracker resumed from the stored snapshot agree on every event."""
+    tracker, _events, history = live_run(8, 2.5, n=20)
+    first_level = tracker.level
+    # The re-take, as the placement screen drives it on the stored tracker.
+    screen = LearnerTracker.restore(tracker.snapshot())
+    screen.start_placement()
+    stored_snapshot = tracker.snapshot()
+    rng = random.Random(8)
+    config = SimConfig(seed=8)
+    bank = make_bank(config)
+    infos = [item.info for item in bank]
+    by_id = {item.info.exercise_id: item for item in bank}
+    learner = Learner(-3.0, 0.0, "standard")  # much weaker now: the re-take says so
+    at = history[-1].at
+    retake: list[AttemptEvidence] = []
+    shown: list = []
+    while screen.placing:
+        info = screen.placement.next_item(infos, rng)
+        assert info is not None
+        assert info.exercise_id not in {a.exercise_id for a in history} or not any(
+            i.exercise_id not in {a.exercise_id for a in history} for i in infos
+        )
+        at += timedelta(minutes=4)
+        evidence = respond(by_id[info.exercise_id], learner, rng, config, at, True)
+        retake.append(evidence)
+        shown += screen.observe(evidence)
+    # What the store replays, and what a resumed snapshot gives.
+    stored = [*history, *retake]
+    replayed = LearnerTracker.from_history(stored)
+    resumed = LearnerTracker.restore(stored_snapshot)
+    resumed_events = [e for ev in retake for e in resumed.observe(ev)]
+    assert shown and shown[-1].from_level is None
+    assert screen.level == replayed.level == resumed.level
+    assert replayed.events[-len(shown) :] == shown == resumed_events
+    assert replayed.level is not None and first_level is not None
+    assert replayed.level < first_level
+    # The re-take replaced the earlier placement's evidence: its posterior is
+    # the practice evidence plus the re-take only, and it reads the level shown.
+    probs = replayed.ability.level_probabilities()
+    assert probs[replayed.level - 1] == max(probs) or shown[-1].provisional

@@ -52,8 +52,9 @@ def test_placement_figures_are_in_range() -> None:
     assert 0 <= report["exact"] <= report["within_one"] <= 1
 
 
-def run_cli(*args: str):
-    return CliRunner().invoke(simulate_command, list(args))
+def run_cli(*args: str, behaviours: bool = False):
+    extra = [] if behaviours else ["--behaviours", "0"]
+    return CliRunner().invoke(simulate_command, [*args, *extra])
 
 
 def test_cli_json_is_deterministic() -> None:
@@ -92,3 +93,21 @@ def test_the_simulated_self_report_is_mostly_honest() -> None:
     assert 0.6 < answers.count(3) / 1000 < 0.8  # "I build reusable assistants …"
     assert set(answers) == {2, 3, 4}
     assert self_report_answer(scale.centre(1), config, random.Random(2)) in {0, 1}
+
+
+def test_cli_reports_each_behaviour_on_the_shipped_bank() -> None:
+    args = ["--learners", "2", "--seed", "3", "--json", "--behaviours", "3", "--practice", "6"]
+    args += ["--behaviour", "mix", "--behaviour", "repeater"]
+    result = run_cli(*args, behaviours=True)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report["behaviours"]) == {"mix", "repeater"}
+    for row in report["behaviours"].values():
+        assert {"exact", "within_one", "mean_items", "two_level_errors", "gain"} <= set(row)
+        assert row["learners"] == 3
+    assert "gain_over_twin" in report["behaviours"]["repeater"]
+    assert report["bank"]["source"] == "shipped" and report["bank"]["items"] >= 60
+    eligible = report["bank"]["placement_eligible"]
+    assert all(eligible["standard"][level] >= eligible["unknown"][level] for level in "123456")
+    table = run_cli(*[a for a in args if a != "--json"], behaviours=True)
+    assert "gain_over_twin" in table.stdout and "repeater" in table.stdout
