@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("models_cmd", "models"),
     "simulate": ("simulate_cmd", "simulate"),
     "sprint": ("sprint_cmd", "sprint"),
+    "team": ("team_cmd", "team"),
     "verify": ("export_cmd", "verify"),
 }
 

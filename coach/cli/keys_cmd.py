@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -140,3 +141,79 @@ def status(providers: tuple[str, ...], as_json: bool) -> None:
         click.echo(
             "No system keyring is available here: set keys with the environment variables above."
         )
+
+
+# --- the organisation's export signing key ------------------------------------
+
+
+@keys.command("export-signing-public")
+@click.pass_context
+def export_signing_public(ctx: click.Context) -> None:
+    """Print the public half of the organisation's export signing key.
+
+    Managers pass it to `coach verify --public-key`. The private key is never shown.
+    """
+    from coach.export.orgkey import ENV_FILE, ENV_KEY, SigningKeyError, find_org_key
+
+    try:
+        key = find_org_key()
+    except SigningKeyError as error:
+        _fail(ctx, str(error))
+        return
+    if key is None:
+        where = "the system keyring" if keyring_available() else "here (no system keyring)"
+        _fail(
+            ctx,
+            f"No export signing key in {where}, {ENV_KEY} or {ENV_FILE}. Create one with "
+            "`coach keys export-signing-new` (or the first signed `coach export` does).",
+        )
+        return
+    click.echo(key.public_text)
+    click.echo(f"key id {key.key_id}, kept in the {key.source}", err=True)
+
+
+@keys.command("export-signing-new")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the key in this file (mode 0600) instead of the system keyring.",
+)
+@click.option("--replace", is_flag=True, help="Replace an existing key (old exports then fail).")
+@click.pass_context
+def export_signing_new(ctx: click.Context, file: Path | None, replace: bool) -> None:
+    """Create the organisation's export signing key (Ed25519) and print its public half."""
+    from coach.export.orgkey import SigningKeyError, find_org_key, new_org_key
+
+    try:
+        existing = find_org_key() if file is None else None
+        if (existing is not None or (file is not None and file.exists())) and not replace:
+            _fail(ctx, "An export signing key exists already; --replace makes a new one.")
+            return
+        key = new_org_key(file)
+    except SigningKeyError as error:
+        _fail(ctx, str(error))
+        return
+    click.echo(key.public_text)
+    click.echo(f"Created key {key.key_id} in the {key.source}.", err=True)
+
+
+@keys.command("export-signing-import")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the key in this file (mode 0600) instead of the system keyring.",
+)
+@click.pass_context
+def export_signing_import(ctx: click.Context, file: Path | None) -> None:
+    """Keep the organisation's signing key, read from standard input (base64), here too."""
+    from coach.export.orgkey import SigningKeyError, import_org_key
+
+    try:
+        key = import_org_key(sys.stdin.readline(), file)
+    except SigningKeyError as error:
+        _fail(ctx, str(error))
+        return
+    click.echo(key.public_text)
+    click.echo(f"Kept key {key.key_id} in the {key.source}.", err=True)
