@@ -31,7 +31,7 @@ MIN_GOOD = 6
 MIN_BAD = 4
 # Levels whose built-in exercises must carry the full corpus; the others prove
 # whatever corpus they have until theirs is written.
-CORPUS_LEVELS: frozenset[int] = frozenset({4, 5, 6})
+CORPUS_LEVELS: frozenset[int] = frozenset({1, 2, 3, 4, 5, 6})
 
 
 @dataclass(frozen=True)
