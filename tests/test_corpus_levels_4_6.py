@@ -14,7 +14,7 @@ import pytest
 
 from coach.content import Kind, load_catalog
 from coach.content.sources import builtin_source
-from coach.runtime.prove import MIN_BAD, MIN_GOOD, cases, prove
+from coach.runtime.prove import CORPUS_LEVELS, MIN_BAD, MIN_GOOD, cases, prove
 
 GRADED = {Kind.PROMPT, Kind.INSTRUCTIONS, Kind.PIPELINE, Kind.AGENT}
 LEVELS = {4, 5, 6}
@@ -30,6 +30,10 @@ def _graded() -> list:
 
 
 GRADED_EXERCISES = _graded()
+
+
+def test_coach_check_requires_the_corpus_of_levels_4_to_6() -> None:
+    assert LEVELS <= CORPUS_LEVELS
 
 
 def test_levels_4_to_6_have_graded_exercises() -> None:
