@@ -38,6 +38,8 @@ LEARNER_UPSERT = frozenset({"standings", "drafts"})
 LEARNER_DELETE = frozenset({"drafts"})
 # Derived data a manager may refresh (an export replays a stale standing and stores it).
 MANAGER_WRITE = frozenset({"standings"})
+# Work in progress is the learner's own: a manager reads what was submitted, not drafts.
+MANAGER_HIDDEN = frozenset({"drafts"})
 # Shared, not personal: every member reads them; learners start sprints.
 SHARED_INSERT = frozenset({"sprints"})
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -169,8 +171,9 @@ def grants_sql(roles: TeamRoles) -> list[str]:
         out += [
             f"ALTER TABLE {table} OWNER TO {owner}",
             f"REVOKE ALL ON {table} FROM PUBLIC, {manager}, {learner}",
-            f"GRANT SELECT ON {table} TO {manager}",
         ]
+        if name not in MANAGER_HIDDEN:
+            out.append(f"GRANT SELECT ON {table} TO {manager}")
     # Learners: every sequence's nextval (ids of the rows they insert), nothing more.
     out.append(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {manager}, {learner}")
     out += _learners_table(roles)
@@ -223,8 +226,11 @@ def _learner_rows_table(roles: TeamRoles, name: str, mine: str) -> list[str]:
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         *_policy(f"{name}_own_read", table, "SELECT", roles.learner, own, None),
         *_policy(f"{name}_own_insert", table, "INSERT", roles.learner, None, own),
-        *_policy(f"{name}_team_read", table, "SELECT", roles.manager, "true", None),
     ]
+    if name in MANAGER_HIDDEN:
+        out.append(f"DROP POLICY IF EXISTS {_ident(name + '_team_read')} ON {table}")
+    else:
+        out += _policy(f"{name}_team_read", table, "SELECT", roles.manager, "true", None)
     if name in LEARNER_UPSERT:
         out += _policy(f"{name}_own_update", table, "UPDATE", roles.learner, own, own)
     if name in LEARNER_DELETE:
