@@ -10,6 +10,7 @@ tuned on this corpus: it is the measure, not the target.
     .venv/bin/python tests/bench/fairness.py             # the working tree's exercises
     .venv/bin/python tests/bench/fairness.py --rev bc25212   # the exercises of a commit
     .venv/bin/python tests/bench/fairness.py -v          # list every unfair verdict
+    .venv/bin/python tests/bench/fairness.py tests/holdout/level-1.jsonl   # one file
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ class Row(BaseModel):
     why: str
 
 
-def read_rows(folder: Path) -> list[Row]:
+def read_rows(paths: list[Path]) -> list[Row]:
+    """The rows of every JSONL file given, or of every one in a folder given."""
+    files = [f for p in paths for f in (sorted(p.glob("*.jsonl")) if p.is_dir() else [p])]
     rows = []
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append(Row.model_validate(json.loads(line)))
@@ -105,7 +108,9 @@ def measure(rows: list[Row], root: Path, verbose: bool) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", help="grade with the exercises of this commit")
-    parser.add_argument("--holdout", type=Path, default=HOLDOUT)
+    parser.add_argument(
+        "holdout", type=Path, nargs="*", default=[HOLDOUT], help="JSONL files or folders"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every unfair verdict")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
