@@ -79,16 +79,20 @@ def length(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeResu
     nouns = {"words": "word", "sentences": "sentence", "chars": "character"}
     problems = []
     facts = []
+    over = False
     for name, limit in limits.items():
         bound, unit = name.split("_", 1)
         value = measures[unit]
         fact = plural(value, nouns[unit])
         if bound == "max" and value > limit:
+            over = True
             problems.append(f"{fact}, over the limit of {limit} by {value - limit}")
         elif bound == "min" and value < limit:
             problems.append(f"{fact}, under the minimum of {limit} by {limit - value}")
         else:
             facts.append(f"{fact} ({'at most' if bound == 'max' else 'at least'} {limit})")
+    data = {"measured": measures, "limits": limits}
     if problems:
-        return GradeResult.fail("; ".join(problems))
-    return GradeResult.ok("; ".join(dict.fromkeys(facts)))
+        code = "length.over" if over else "length.under"
+        return GradeResult.fail("; ".join(problems), code=code, data=data)
+    return GradeResult.ok("; ".join(dict.fromkeys(facts)), code="length.within", data=data)

@@ -18,13 +18,39 @@ unless that rubric check says it is not required (`required = false`).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from graders.names import MODEL_GRADED
 
 JUDGE_HINT = "set a judge model (`coach config set judge_model MODEL`) to have it graded"
+
+
+def stored_verdict(
+    checks: Iterable[Mapping[str, Any]],
+) -> Literal["pass", "fail", "partial"] | None:
+    """'pass', 'fail' or 'partial' from an attempt's stored checks, by `OutputGrade.verdict`.
+
+    None when there are no checks, or they were stored before results carried a
+    `code`: such an attempt keeps the rule it was recorded under.
+    """
+    items = [check for check in checks if isinstance(check, Mapping)]
+    if not items or any("code" not in check for check in items):
+        return None
+    scored = [check for check in items if not check.get("unscored")]
+    if any(not check.get("passed") for check in scored):
+        return "fail"
+    ungraded = any(
+        check.get("unscored")
+        and check.get("required", True) is not False
+        and check.get("grader") in MODEL_GRADED
+        for check in items
+    )
+    if ungraded or not scored:
+        return "partial"
+    return "pass"
 
 
 class GradeResult(BaseModel):

@@ -83,7 +83,8 @@ def quotes_exist_in(output: str, options: dict[str, Any], ctx: GradeContext) -> 
         shown = f"the {name}" if name.isidentifier() else q(name, 40)
     elif name == INPUT:
         return GradeResult.not_scored(
-            "this check compares quotes with the input, but there is none"
+            "this check compares quotes with the input, but there is none",
+            code="quotes_exist_in.no_input",
         )
     else:
         have = ", ".join(sorted(ctx.materials)) or "none"
@@ -102,9 +103,13 @@ def quotes_exist_in(output: str, options: dict[str, Any], ctx: GradeContext) -> 
     if len(spans) < minimum:
         needed = plural(minimum, "quote")
         problems.append(f"found {plural(len(spans), 'quote')}, at least {needed} needed")
+    data = {"material": name, "quotes": len(spans), "not_found": missing[:10]}
     if problems:
-        return GradeResult.fail("; ".join(problems), score)
+        code = "quotes_exist_in.not_in_sources" if missing else "quotes_exist_in.too_few"
+        return GradeResult.fail("; ".join(problems), score, code=code, data=data)
     if not spans:
-        return GradeResult.ok("no quotes to check")
+        return GradeResult.ok("no quotes to check", code="quotes_exist_in.none", data=data)
     every = "the one quote appears" if len(spans) == 1 else f"all {len(spans)} quotes appear"
-    return GradeResult.ok(f"{every} word for word in {shown}")
+    return GradeResult.ok(
+        f"{every} word for word in {shown}", code="quotes_exist_in.verified", data=data
+    )

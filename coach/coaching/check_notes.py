@@ -1,8 +1,10 @@
 """Notes on failed checks: what the output did, and what in the learner's text caused it.
 
 One function per grader, registered with `note_for`. Each reads the check's
-options, the grader's reason and the output it graded, and looks at the
-learner's own prompt (`CUES`) to say what it did or did not ask for.
+options, its result `code` and `data` (what was expected, what was found) and
+the output it graded, and looks at the learner's own prompt (`CUES`) to say
+what it did or did not ask for. Notes choose their wording by code, never by
+the wording of a grader's reason; the reason is only quoted.
 """
 
 from __future__ import annotations
@@ -78,10 +80,14 @@ class Failed:
         return f" (for {q(self.check.label, 60)})" if self.check.label else ""
 
     @property
+    def code(self) -> str:
+        """The result's code without the grader ("missing" for "contains.missing")."""
+        return self.check.code.partition(".")[2]
+
+    @property
     def detail(self) -> str:
-        """The reason after its first colon: what a grader found ("extra text …: 'Here'")."""
-        reason = self.check.reason.removeprefix("not: ")
-        return reason.split(": ", 1)[1] if ": " in reason else reason
+        """What the grader found, in its words (quoted in notes, never parsed)."""
+        return self.check.reason.removeprefix("not: ")
 
 
 @dataclass(frozen=True)
@@ -129,9 +135,8 @@ def _present(values: Iterable[str], text: str | None, case_sensitive: bool = Fal
 
 @note_for("json")
 def _json(f: Failed, w: Writer) -> CoachNote:
-    reason = f.check.reason
-    if reason.startswith(("extra text before the JSON", "extra text after the JSON")):
-        where = "before" if "before" in reason.split(":", 1)[0] else "after"
+    if f.code in {"text_before", "text_after"}:
+        where = "before" if f.code == "text_before" else "after"
         found = f"The output had extra text {where} the JSON ({f.detail})"
         if says(w.prompt, "only"):
             fix = (
@@ -144,19 +149,19 @@ def _json(f: Failed, w: Writer) -> CoachNote:
                 "friendly line: say 'Return only the JSON, with no other text.'"
             )
         return CoachNote(topic="format", text=f"{found}. {fix}")
-    if "code fence" in reason:
+    if f.code == "fenced":
         if says(w.prompt, "fence"):
             fix = f"{w.opening} mentions fences, but say it plainly: 'no code fence, no markdown'."
         else:
             fix = f"{w.opening} did not say 'no code fence': say it, since many models add one."
         return CoachNote(topic="format", text=f"The JSON was wrapped in a code fence (```). {fix}")
-    if "with the schema" in reason:
+    if f.code == "schema":
         return CoachNote(
             topic="format",
             text=f"The JSON had the wrong shape{f.wanted}: {f.detail}. Spell out the shape in "
             f"{w.yours}: every key, its type, and a one-line example.",
         )
-    if "output is empty" in reason:
+    if f.code == "empty":
         return CoachNote(
             topic="format", text=f"The output was empty where JSON was expected{f.wanted}."
         )
@@ -180,7 +185,7 @@ def _exact(f: Failed, w: Writer) -> CoachNote:
 
 @note_for("label_in")
 def _label(f: Failed, w: Writer) -> CoachNote:
-    if "which is not one of" in f.check.reason or "is empty" in f.check.reason:
+    if f.code in {"not_a_label", "empty"}:
         return CoachNote(
             topic="format",
             text=f"The answer was not one of the allowed labels: {f.check.reason}. List the "
@@ -195,7 +200,7 @@ def _label(f: Failed, w: Writer) -> CoachNote:
 
 @note_for("length")
 def _length(f: Failed, w: Writer) -> CoachNote:
-    over = "over the limit" in f.check.reason
+    over = f.code == "over"
     found = f"The output was too {'long' if over else 'short'}: {f.check.reason}."
     if not says(w.prompt, "length"):
         fix = f"{w.opening} did not set a length: give the number (for example 'at most 60 words')."
@@ -249,11 +254,15 @@ def _contains(f: Failed, w: Writer) -> CoachNote:
 def _contains_all(f: Failed, w: Writer) -> CoachNote:
     values = [str(v) for v in f.options.get("values", [])]
     case = bool(f.options.get("case_sensitive", False))
-    present = _present(values, f.output, case) if f.output is not None else None
-    missing = [v for v in values if v not in present] if present is not None else []
-    what = (
-        listing(q(v, 40) for v in missing) if missing else f.check.reason.rpartition("missing ")[2]
-    )
+    found_missing = f.check.data.get("missing")
+    if isinstance(found_missing, list):
+        missing = [str(v) for v in found_missing]
+    elif f.output is not None:
+        present = _present(values, f.output, case)
+        missing = [v for v in values if v not in present]
+    else:
+        missing = []
+    what = listing(q(v, 40) for v in missing) if missing else "some of the required items"
     text = f"The output left out {what}{f.wanted}."
     if missing and not _present(missing, w.prompt, case):
         text += (
@@ -278,8 +287,8 @@ def _contains_any(f: Failed, w: Writer) -> CoachNote:
 
 @note_for("set_equals", "f1")
 def _items(f: Failed, w: Writer) -> CoachNote:
-    reason = f.check.reason
-    missing, extra = "missing" in reason, "unexpected" in reason
+    missing = bool(f.check.data.get("missing"))
+    extra = bool(f.check.data.get("unexpected"))
     text = f"The list was off{f.wanted}: {f.detail}."
     if missing and extra:
         text += (
@@ -297,12 +306,11 @@ def _items(f: Failed, w: Writer) -> CoachNote:
 def _must_not(f: Failed, w: Writer) -> CoachNote:
     values = [str(v) for v in f.options.get("values", [])]
     case = bool(f.options.get("case_sensitive", False))
-    leaked = _present(values, f.output, case)
-    shown = (
-        listing(q(v, 40) for v in leaked)
-        if leaked
-        else f.check.reason.removeprefix("the output contains ")
+    found = f.check.data.get("found")
+    leaked = (
+        [str(v) for v in found] if isinstance(found, list) else _present(values, f.output, case)
     )
+    shown = listing(q(v, 40) for v in leaked) if leaked else "a banned value"
     text = f"The output contained {shown}, which must not appear{f.wanted}."
     if says(w.prompt, "leave_out") and _present(leaked, w.prompt, case):
         text += (
@@ -316,14 +324,20 @@ def _must_not(f: Failed, w: Writer) -> CoachNote:
 
 @note_for("number")
 def _number(f: Failed, w: Writer) -> CoachNote:
-    match = re.match(r"found (\S+), expected ([^:]+)", f.check.reason)
-    if match is None:
+    data = f.check.data
+    if f.code in {"not_found", "pattern_not_found"} or "found" not in data:
         return CoachNote(
             topic="numbers",
             text=f"The output gave no figure where one was expected{f.wanted}. Ask for the "
             "number in a fixed place (for example 'Total: <number>').",
         )
-    found, expected = match.groups()
+    if f.code in {"no_currency", "wrong_currency", "no_percent", "wrong_unit"}:
+        return CoachNote(
+            topic="numbers",
+            text=f"The figure was right but not in the form asked for{f.wanted}: {f.detail}. "
+            f"Say in {w.yours} the currency or unit the answer must carry.",
+        )
+    found, expected = _figure(data["found"]), _figure(data["expected"])
     text = f"The model's figure was {found}; the right one is {expected}{f.wanted}."
     if says(w.prompt, "working"):
         text += (
@@ -338,10 +352,34 @@ def _number(f: Failed, w: Writer) -> CoachNote:
     return CoachNote(topic="numbers", text=text)
 
 
+def _figure(value: Any) -> str:
+    return f"{value:.12g}" if isinstance(value, int | float) else str(value)
+
+
+@note_for("mentions")
+def _mentions(f: Failed, w: Writer) -> CoachNote:
+    kind = str(f.check.data.get("kind", "value"))
+    if f.code == "range_inverted":
+        text = (
+            f"The output wrote the range high to low{f.wanted}: {f.detail}. Ask for ranges "
+            "low to high ('3 to 5')."
+        )
+    elif f.code in {"no_currency", "wrong_currency", "no_percent", "wrong_unit"}:
+        text = (
+            f"The output had the right {kind} in the wrong form{f.wanted}: {f.detail}. Say in "
+            f"{w.yours} which currency or unit to use."
+        )
+    else:
+        text = (
+            f"The output never gave the right {kind}{f.wanted}: {f.detail}. Give the model "
+            f"the figures it needs, and ask for the {kind} by name in {w.yours}."
+        )
+    return CoachNote(topic="numbers", text=text)
+
+
 @note_for("quotes_exist_in")
 def _quotes(f: Failed, w: Writer) -> CoachNote:
-    reason = f.check.reason
-    if "not found in" in reason:
+    if f.code == "not_in_sources":
         text = (
             f"The output quoted words that are not in the materials ({f.detail}): an invented "
             "or reworded quotation."

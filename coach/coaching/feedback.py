@@ -23,7 +23,7 @@ from coach.coaching.check_notes import (
 )
 from coach.coaching.judgment_notes import judgment_notes
 from coach.coaching.note import CoachNote
-from coach.runtime.evals import NOT_CAUGHT, VARIANT_GRADER
+from coach.runtime.evals import NOT_CAUGHT_CODE, VARIANT_GRADER
 from graders._text import listing, q
 from graders.result import CheckResult
 
@@ -88,18 +88,20 @@ def output_notes(exercise: Any, outcome: AttemptOutcome, writer: Writer) -> list
     if grade is None:
         return []
     details = outcome.details or {}
+    # A criterion no judge graded leaves the grade partial: say which, and how to grade it.
+    ungraded = [CoachNote(topic="not graded", text=note)] if (note := grade.ungraded_note()) else []
     if details.get("inputs") is not None:
-        return _per_input_notes(exercise, details, writer)
+        return [*ungraded, *_per_input_notes(exercise, details, writer)]
     failed = _failed_of(grade.checks, list(exercise.checks), outcome.real_output)
     missed = [
         f.check
         for f in failed
-        if f.check.grader == VARIANT_GRADER and f.check.reason.startswith(NOT_CAUGHT)
+        if f.check.grader == VARIANT_GRADER and f.check.code == NOT_CAUGHT_CODE
     ]
     notes = check_notes([f for f in failed if f.check.grader != VARIANT_GRADER], writer)
     if missed:
         notes.append(variants_note(missed))
-    return notes
+    return [*ungraded, *notes]
 
 
 def coaching_notes(

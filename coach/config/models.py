@@ -72,7 +72,9 @@ class Learner(_Settings):
         return value
 
 
-Tier = Literal["small", "standard", "frontier"]
+# "unknown" until `coach models --probe` measures it (or the entry states one).
+Tier = Literal["unknown", "small", "standard", "frontier"]
+DEFAULT_TIMEOUT_S = 60.0
 
 
 class ModelEntry(_Settings):
@@ -81,7 +83,10 @@ class ModelEntry(_Settings):
     name: str = Field(min_length=1, description="What the learner sees, like `GPT-4o mini`.")
     model: str = Field(min_length=1, description="litellm model string, like openai/gpt-4o-mini.")
     api_base: str | None = Field(default=None, description="Server URL for self-hosted models.")
-    tier: Tier = "standard"
+    tier: Tier = "unknown"
+    max_tokens: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Longest answer; overrides `max_tokens`."
+    )
 
     @field_validator("model")
     @classmethod
@@ -126,6 +131,18 @@ class Config(_Settings):
         default_factory=dict, description="Base URL per model string (Ollama, proxies, …)."
     )
     spend_cap_usd: float = Field(default=1.0, ge=0, description="Spend cap per session, in USD.")
+    timeout: float = Field(
+        default=DEFAULT_TIMEOUT_S,
+        gt=0,
+        le=3600,
+        description="Seconds to wait for a model to start answering (and for each next piece).",
+    )
+    max_tokens: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Longest answer asked of any model (default: 1024; 512 for the offline one).",
+    )
     trap_rate: float | None = Field(
         default=None, ge=0, le=1, description="Overrides each exercise's trap rate."
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from coach.llm._litellm import get_litellm, is_loaded, warm_up
 from coach.llm.call import (
+    DEFAULT_MAX_TOKENS,
     DEFAULT_TIMEOUT,
     NO_RETRY,
     ModelStream,
@@ -33,6 +34,7 @@ from coach.llm.errors import (
     ContentRefused,
     ContextTooLong,
     InvalidApiBase,
+    LocalModelCrashed,
     LocalModelUnavailable,
     ModelError,
     ModelNotFound,
@@ -41,6 +43,7 @@ from coach.llm.errors import (
     SpendCapReached,
     StreamCutOff,
     TimedOut,
+    ToolsUnsupported,
 )
 from coach.llm.result import CallResult, ToolCall, Usage
 from coach.llm.spec import DEFAULT_LOCAL_MODEL, ModelSpec, Tier
@@ -50,6 +53,7 @@ from coach.llm.urls import check_api_base
 
 __all__ = [
     "DEFAULT_LOCAL_MODEL",
+    "DEFAULT_MAX_TOKENS",
     "DEFAULT_TIMEOUT",
     "NO_RETRY",
     "AuthFailed",
@@ -60,6 +64,7 @@ __all__ = [
     "ContentRefused",
     "ContextTooLong",
     "InvalidApiBase",
+    "LocalModelCrashed",
     "LocalModelUnavailable",
     "ModelError",
     "ModelNotFound",
@@ -75,6 +80,7 @@ __all__ = [
     "Tier",
     "TimedOut",
     "ToolCall",
+    "ToolsUnsupported",
     "Usage",
     "check_api_base",
     "clean_output",

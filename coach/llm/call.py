@@ -13,6 +13,11 @@ answer arrives, with exponential backoff. Once text has been shown, a failure
 is not retried: it raises `StreamCutOff` carrying the partial text.
 `timeout` is how long to wait for the model to start answering, and then for
 each next piece; `complete()` waits up to `timeout` for the whole reply.
+Unset, `timeout` and `max_tokens` come from the spec (the config's settings),
+else the defaults here: no call goes out without an answer-length cap.
+With tools, `tool_choice` defaults to "auto" (llama.cpp's server ignores
+tools unless asked), and a model known not to call tools is refused before
+the call (`ToolsUnsupported`).
 """
 
 from __future__ import annotations
@@ -29,16 +34,19 @@ from typing import Any
 
 from coach import keys
 from coach.llm import _litellm
-from coach.llm.errors import ModelError, StreamCutOff
+from coach.llm.errors import LocalModelCrashed, ModelError, StreamCutOff
+from coach.llm.local import DEFAULT_MAX_TOKENS as LOCAL_MAX_TOKENS
 from coach.llm.local import check_available
 from coach.llm.mapping import NO_KEY_NEEDED, bad_response, key_missing, to_model_error
+from coach.llm.providers import check_model_string
 from coach.llm.result import CallResult, ToolCall, Usage
 from coach.llm.spec import ModelSpec
 from coach.llm.spend import SpendTracker
+from coach.llm.tools import check_tool_support
 
 Messages = str | Sequence[Mapping[str, Any]]
 DEFAULT_TIMEOUT = 60.0
-_FREE_PREFIXES = frozenset({"local", "ollama", "ollama_chat"})
+DEFAULT_MAX_TOKENS = 1024  # server and hosted models; the offline model has its own
 
 
 @dataclass(frozen=True)
@@ -121,8 +129,8 @@ def _cost(lib: ModuleType, spec: ModelSpec, usage: Usage | None, known: Any = No
 
     `known` is a cost litellm already worked out for the response, if any.
     """
-    if spec.prefix in _FREE_PREFIXES:
-        return 0.0
+    if spec.on_machine:
+        return 0.0  # local/…, Ollama, or any server on a loopback address
     if known is not None:
         return float(known)
     if usage is None or spec.model in _unpriced:
@@ -154,6 +162,14 @@ def _estimate_usage(
         )
     except Exception:
         return None
+
+
+def _server_counted(stream: Any) -> bool:
+    """Whether the server sent usage in the stream; litellm makes up counts when it did not."""
+    chunks = getattr(stream, "chunks", None)
+    if not isinstance(chunks, list):
+        return True  # cannot tell: take the counts as the server's
+    return any(getattr(chunk, "usage", None) for chunk in chunks)
 
 
 def _usage_of(raw: Any) -> Usage | None:
@@ -204,7 +220,7 @@ class _Call:
         temperature: float | None,
         tools: Sequence[Mapping[str, Any]] | None,
         tool_choice: str | Mapping[str, Any] | None,
-        timeout: float,
+        timeout: float | None,
         retry: RetryPolicy,
         spend: SpendTracker | None,
         api_key: str | None,
@@ -212,11 +228,11 @@ class _Call:
     ) -> None:
         self.spec = as_spec(model)
         self.messages = as_messages(messages)
-        self.max_tokens = max_tokens
+        self.max_tokens = _max_tokens(self.spec, max_tokens)
         self.temperature = temperature
         self.tools = [dict(t) for t in tools] if tools else None
-        self.tool_choice = tool_choice
-        self.timeout = timeout
+        self.tool_choice = tool_choice if tool_choice is not None else "auto"
+        self.timeout = timeout or self.spec.timeout or DEFAULT_TIMEOUT
         self.retry = retry
         self.spend = spend
         self.api_key = api_key
@@ -225,11 +241,19 @@ class _Call:
 
     def preflight(self) -> None:
         """Everything that can fail before a call is made, failing in plain words."""
+        check_model_string(self.spec.model)  # before litellm's slow import: typos fail at once
         if self.spend is not None:
             self.spend.check(self.spec)
+        if self.tools and self.spec.is_builtin_local:
+            check_tool_support(self.spec)  # needs no litellm; says more than "not installed"
         if self.spec.is_builtin_local:
             check_available(self.spec.model.partition("/")[2])
         self.key = resolve_key(self.spec, self.api_key)
+
+    def check_tools(self) -> None:
+        """Once litellm is loaded (it knows which hosted models call tools)."""
+        if self.tools:
+            check_tool_support(self.spec)
 
     def kwargs(self, stream: bool) -> dict[str, Any]:
         kw: dict[str, Any] = {
@@ -250,15 +274,14 @@ class _Call:
             kw["temperature"] = self.temperature
         if self.tools:
             kw["tools"] = self.tools
-            if self.tool_choice is not None:
-                kw["tool_choice"] = self.tool_choice
+            kw["tool_choice"] = self.tool_choice
         if stream and _reports_stream_usage(self.spec.model, self.spec.api_base):
             kw["stream_options"] = {"include_usage": True}
         kw.update(self.extra)
         return kw
 
     def error(self, exc: BaseException) -> ModelError:
-        return to_model_error(exc, self.spec, api_key=self.key)
+        return to_model_error(exc, self.spec, api_key=self.key, tools=bool(self.tools))
 
     async def with_retries(self, lib: ModuleType, kwargs: dict[str, Any]) -> tuple[Any, int]:
         """The first response (or the stream object) and how many attempts it took."""
@@ -329,6 +352,7 @@ class ModelStream:
         call = self._call
         call.preflight()
         lib = await _ensure_litellm()
+        call.check_tools()
         started = time.perf_counter()
         response, attempts = await call.with_retries(lib, call.kwargs(stream=True))
         parts: list[str] = []
@@ -340,8 +364,10 @@ class ModelStream:
         def result(complete: bool, finish_reason: str | None) -> CallResult:
             text = "".join(parts)
             used = usage
-            if used is None and not complete:
+            if used is None:  # cut off, or a server that counts nothing: coach counts
                 used = _estimate_usage(lib, call.spec, call.messages, text)
+            elif not _server_counted(response):  # litellm counted in the server's place
+                used = used.model_copy(update={"estimated": True})
             return CallResult(
                 text=text,
                 model=call.spec.model,
@@ -397,10 +423,14 @@ class ModelStream:
                 raise error from exc
             self.result = result(False, finish)
             call.record(self.result)
+            crashed = isinstance(error, LocalModelCrashed)
             raise StreamCutOff(
-                f"The answer from {call.spec.model} stopped before it was finished.",
-                "The part that arrived is kept. Try again; if it keeps happening, check the "
-                "server or your network.",
+                f"The answer from {call.spec.model} stopped before it was finished"
+                + (f": {error.message[0].lower()}{error.message[1:]}" if crashed else "."),
+                error.fix
+                if crashed
+                else "The part that arrived is kept. Try again; if it keeps happening, check "
+                "the server or your network.",
                 partial=self.result,
                 model=call.spec.model,
                 detail=error.message,
@@ -422,7 +452,7 @@ def stream(
     temperature: float | None = None,
     tools: Sequence[Mapping[str, Any]] | None = None,
     tool_choice: str | Mapping[str, Any] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     retry: RetryPolicy = RetryPolicy(),
     spend: SpendTracker | None = None,
     api_key: str | None = None,
@@ -454,7 +484,7 @@ async def complete(
     temperature: float | None = None,
     tools: Sequence[Mapping[str, Any]] | None = None,
     tool_choice: str | Mapping[str, Any] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     retry: RetryPolicy = RetryPolicy(),
     spend: SpendTracker | None = None,
     api_key: str | None = None,
@@ -476,6 +506,7 @@ async def complete(
     )
     call.preflight()
     lib = await _ensure_litellm()
+    call.check_tools()
     started = time.perf_counter()
     response, attempts = await call.with_retries(lib, call.kwargs(stream=False))
     latency = time.perf_counter() - started
@@ -483,6 +514,8 @@ async def complete(
         choice = response.choices[0]
         message = choice.message
         usage = _usage_of(getattr(response, "usage", None))
+        if usage is None or (usage.tokens_in == 0 and usage.tokens_out == 0):
+            usage = _estimate_usage(lib, call.spec, call.messages, message.content or "")
         tool_calls = [
             ToolCall(id=tc.id, name=tc.function.name or "", arguments=tc.function.arguments or "")
             for tc in (message.tool_calls or [])
@@ -506,3 +539,12 @@ async def complete(
     )
     call.record(result)
     return result
+
+
+def _max_tokens(spec: ModelSpec, asked: int | None) -> int:
+    """The answer-length cap: the call's, else the spec's (config), else the default."""
+    if asked is not None:
+        return asked
+    if spec.max_tokens is not None:
+        return spec.max_tokens
+    return LOCAL_MAX_TOKENS if spec.is_builtin_local else DEFAULT_MAX_TOKENS

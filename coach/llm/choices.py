@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from coach.config import Config
+from coach.config import Config, ModelEntry
 from coach.llm.spec import DEFAULT_LOCAL_MODEL, ModelSpec
 
 
 def configured_models(config: Config) -> list[ModelSpec]:
     """`local/smollm2` first (unless configured under that name), then `[[models]]` in order."""
     specs = [
-        ModelSpec(name=e.name, model=e.model, api_base=e.api_base, tier=e.tier)
+        ModelSpec(
+            name=e.name,
+            model=e.model,
+            api_base=e.api_base,
+            tier=e.tier,
+            max_tokens=e.max_tokens or config.max_tokens,
+            timeout=config.timeout,
+        )
         for e in config.models
     ]
     if not any(DEFAULT_LOCAL_MODEL in (spec.name, spec.model) for spec in specs):
-        specs.insert(0, ModelSpec.of(DEFAULT_LOCAL_MODEL))
+        specs.insert(
+            0,
+            ModelSpec.of(DEFAULT_LOCAL_MODEL, max_tokens=config.max_tokens, timeout=config.timeout),
+        )
     return specs
 
 
@@ -22,6 +32,7 @@ def spec_for(
 ) -> ModelSpec:
     """The spec for a configured name or a bare litellm model string (default: `model`).
 
+    The config's `timeout` and `max_tokens` (the entry's own first) come with it.
     Raises InvalidApiBase for a bad URL, before any call.
     """
     wanted = (name_or_model or config.model).strip()
@@ -32,5 +43,32 @@ def spec_for(
             api_base=api_base or entry.api_base,
             name=entry.name,
             tier=entry.tier,
+            max_tokens=entry.max_tokens or config.max_tokens,
+            timeout=config.timeout,
         )
-    return ModelSpec.of(wanted, api_base=api_base or config.api_base_for(wanted))
+    return ModelSpec.of(
+        wanted,
+        api_base=api_base or config.api_base_for(wanted),
+        max_tokens=config.max_tokens,
+        timeout=config.timeout,
+    )
+
+
+def with_tier(config: Config, spec: ModelSpec, tier: str) -> Config:
+    """The config with `tier` recorded for this model: on its [[models]] entry, or a new one.
+
+    The caller saves it (`coach.config.save_config`).
+    """
+    entries = list(config.models)
+    for i, entry in enumerate(entries):
+        if spec.name in (entry.name, entry.model) or (
+            entry.model == spec.model and entry.api_base == spec.api_base
+        ):
+            entries[i] = entry.model_copy(update={"tier": tier})
+            break
+    else:
+        entries.append(
+            ModelEntry(name=spec.name, model=spec.model, api_base=spec.api_base, tier=tier)
+        )
+    config.models = entries
+    return config

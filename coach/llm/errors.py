@@ -137,6 +137,14 @@ class LocalModelUnavailable(ModelError):
     """The offline model cannot run here (the `local` extra is not installed)."""
 
 
+class LocalModelCrashed(ModelError):
+    """The offline model's own process died (a native crash); coach itself runs on."""
+
+
+class ToolsUnsupported(ModelError):
+    """The model cannot call tools, which an agent exercise needs; raised before the run."""
+
+
 class SpendCapReached(ModelError):
     def __init__(self, spent_usd: float, cap_usd: float) -> None:
         super().__init__(

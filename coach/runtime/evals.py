@@ -72,6 +72,7 @@ REFERENCE_GRADER = "evals_reference"
 VARIANT_GRADER = "evals_variant"
 REFERENCE_LABEL = "reference passes every case"
 NOT_CAUGHT = "no case failed on this bug"
+NOT_CAUGHT_CODE = "evals_variant.not_caught"
 
 
 # --- the learner's cases ------------------------------------------------------
@@ -322,13 +323,13 @@ def score_evals(
     for variant in variant_results:
         ids = caught_by[variant.id]
         if not ok:
-            passed, reason = False, no_catch
+            passed, reason, code = False, no_catch, "evals_variant.no_catch"
         elif ids:
             by_case = {r.case: r for r in variant.results}
-            passed = True
+            passed, code = True, "evals_variant.caught"
             reason = f"caught by {_names(ids)} ({by_case[ids[0]].first_failure()})"
         else:
-            passed, reason = False, NOT_CAUGHT
+            passed, reason, code = False, NOT_CAUGHT, NOT_CAUGHT_CODE
         checks.append(
             CheckResult(
                 grader=VARIANT_GRADER,
@@ -336,6 +337,8 @@ def score_evals(
                 passed=passed,
                 score=1.0 if passed else 0.0,
                 reason=reason,
+                code=code,
+                data={"caught_by": list(ids)},
             )
         )
     return EvalsScore(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coach.engine.evidence import AttemptEvidence
 from coach.store.records import AttemptRecord
+from graders.result import stored_verdict
 
 _TIERS = {"small", "standard", "frontier"}
 _NEEDS = {"any", "capable", "frontier"}
@@ -31,6 +32,7 @@ def evidence_of(record: AttemptRecord) -> AttemptEvidence:
         kind=record.kind,
         at=record.finished_at,
         output_score=record.output_score,
+        output_verdict=stored_verdict(record.checks),
         judgment_correct=record.judgment_correct,
         model_tier=known_tier(record.model_tier),
         needs_model=known_need(record.needs_model),  # type: ignore[arg-type]

@@ -48,10 +48,13 @@ def truth_of(exercise: Any, grade: OutputGrade | None, shown: Shown) -> Truth:
     if grade is None:
         return Truth.from_checks(None, rubric_only=False)
     failed = grade.failed
+    # Certain only when the checks decide it: a rubric left ungraded, or one that fails
+    # what the deterministic checks passed, leaves the truth open (judgment not scored).
+    verdict = grade.decided_verdict
     return Truth.from_checks(
-        grade.deterministic_verdict,
+        verdict,
         [check.error_kind for check in failed if check.error_kind],
-        rubric_only=bool(grade.scored) and grade.deterministic_verdict is None,
+        rubric_only=bool(grade.scored) and verdict is None,
         failed_checks=[check.name for check in failed if check.deterministic],
     )
 

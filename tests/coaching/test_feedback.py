@@ -98,11 +98,14 @@ def test_a_passing_output_judged_right_gets_no_notes() -> None:
     assert notes_of(RENEWAL, DATES, "Return only a JSON list.", judgment=ok) == []
 
 
-def test_an_unscored_check_gets_no_note() -> None:
+def test_an_unscored_check_gets_no_blame_only_a_not_graded_note() -> None:
     exercise = inline({"grader": "rubric", "rubric": "Is it polite?"})
     outcome = graded(exercise, "Rude words.")  # no judge model: the rubric is unscored
     assert outcome.output_grade is not None and outcome.output_grade.checks[0].unscored
-    assert coaching_notes(exercise, outcome) == []
+    notes = coaching_notes(exercise, outcome)
+    assert [note.topic for note in notes] == ["not graded"]
+    assert "partial, not a pass" in notes[0].text
+    assert "coach config set judge_model" in notes[0].text
 
 
 def test_notes_are_frozen_plain_models() -> None:

@@ -73,7 +73,7 @@ async def test_stream_yields_the_answer_then_a_full_result(
     assert result.complete is True
     assert result.finish_reason == "stop"
     assert result.usage == llm.Usage(tokens_in=12, tokens_out=7)
-    assert result.cost_usd is None  # litellm has no price for fake-model: None, not a crash
+    assert result.cost_usd == 0.0  # a server on this machine costs nothing
     assert result.model == "openai/fake-model"
     assert result.attempts == 1
     assert result.tool_calls == []
@@ -97,7 +97,7 @@ async def test_complete_returns_the_same_result_type(fake: FakeOpenAI, spec_for:
     assert result.text == DEFAULT_TEXT
     assert (result.complete, result.finish_reason) == (True, "stop")
     assert result.usage == llm.Usage(tokens_in=12, tokens_out=7)
-    assert result.cost_usd is None
+    assert result.cost_usd == 0.0
     (request,) = fake.chat_requests
     assert request.body is not None
     assert request.body["messages"] == messages
@@ -107,20 +107,30 @@ async def test_complete_returns_the_same_result_type(fake: FakeOpenAI, spec_for:
 
 
 async def test_cost_is_litellm_price_where_it_knows_one(fake: FakeOpenAI) -> None:
-    spec = ModelSpec.of("openai/gpt-4o-mini", api_base=fake.base_url)
     lib = llm.get_litellm()
-    expected = lib.completion_cost(
-        completion_response=lib.ModelResponse(
+    hosted = ModelSpec.of("openai/gpt-4o-mini")  # litellm's mock answers: no network
+    mocked = {"mock_response": "Mocked."}
+    for result in (
+        await llm.stream(hosted, "hi", api_key="sk-test", extra=mocked).collect(),
+        await llm.complete(hosted, "hi", api_key="sk-test", extra=mocked),
+    ):
+        assert result.usage is not None
+        expected = lib.completion_cost(
+            completion_response=lib.ModelResponse(
+                model="openai/gpt-4o-mini",
+                usage=lib.Usage(
+                    prompt_tokens=result.usage.tokens_in,
+                    completion_tokens=result.usage.tokens_out,
+                    total_tokens=result.usage.tokens_in + result.usage.tokens_out,
+                ),
+            ),
             model="openai/gpt-4o-mini",
-            usage=lib.Usage(prompt_tokens=12, completion_tokens=7, total_tokens=19),
-        ),
-        model="openai/gpt-4o-mini",
-    )
-    assert expected > 0
-    streamed = await llm.stream(spec, "hi").collect()
-    whole = await llm.complete(spec, "hi")
-    assert streamed.cost_usd == pytest.approx(expected)
-    assert whole.cost_usd == pytest.approx(expected)
+        )
+        assert expected > 0
+        assert result.cost_usd == pytest.approx(expected)
+    # The same model served from this machine costs nothing.
+    on_machine = ModelSpec.of("openai/gpt-4o-mini", api_base=fake.base_url)
+    assert (await llm.complete(on_machine, "hi")).cost_usd == 0.0
 
 
 async def test_spend_tracker_records_costs_and_stops_paid_calls(fake: FakeOpenAI) -> None:
@@ -140,7 +150,8 @@ async def test_spend_tracker_records_costs_and_stops_paid_calls(fake: FakeOpenAI
         ModelSpec.of("openai/m", api_base=fake.base_url), "hi", spend=tracker
     )
     assert local_server.text == DEFAULT_TEXT
-    assert tracker.calls == 2 and tracker.unpriced_calls == 1
+    assert local_server.cost_usd == 0.0
+    assert tracker.calls == 2 and tracker.unpriced_calls == 0
 
 
 async def test_api_base_without_v1_reaches_the_bare_route(fake: FakeOpenAI) -> None:

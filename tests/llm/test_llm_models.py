@@ -20,9 +20,11 @@ def write_config(table: dict) -> None:
 
 
 def listed() -> list[dict]:
-    result = CliRunner().invoke(main, ["models", "--json"])
+    result = CliRunner().invoke(main, ["models", "--json", "--no-discover"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    listing = json.loads(result.stdout)
+    assert listing["servers"] == []
+    return listing["models"]
 
 
 def test_default_lists_the_offline_model() -> None:
@@ -34,7 +36,9 @@ def test_default_lists_the_offline_model() -> None:
         True,
     )
     assert row["ready"] is llama_importable()
-    if not row["ready"]:
+    if row["ready"]:
+        assert "decoded" in row["detail"]  # ready means it really generated tokens
+    else:
         assert "coach[local]" in row["fix"] or "make run" in row["fix"]
 
 
@@ -61,6 +65,7 @@ def test_configured_models_report_readiness(
     rows = {row["name"]: row for row in listed()}
     assert list(rows) == ["local/smollm2", "house", "laptop", "mini", "claude"]
     assert rows["house"]["ready"] and rows["house"]["default"]
+    assert rows["house"]["tier"] == "unknown"  # not stated, not yet measured
     assert not rows["laptop"]["ready"]
     assert "no server answers" in rows["laptop"]["detail"]
     assert rows["laptop"]["tier"] == "small"
@@ -73,7 +78,7 @@ def test_configured_models_report_readiness(
 
 def test_text_listing_marks_the_default_and_the_fix() -> None:
     write_config({"models": [{"name": "mini", "model": "openai/gpt-4o-mini"}]})
-    result = CliRunner().invoke(main, ["models"])
+    result = CliRunner().invoke(main, ["models", "--no-discover"])
     assert result.exit_code == 0
     assert "local/smollm2 (default)" in result.stdout
     assert "✗ mini" in result.stdout

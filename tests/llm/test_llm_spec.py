@@ -18,12 +18,12 @@ from coach.llm import (
 @pytest.mark.parametrize(
     ("model", "provider", "tier"),
     [
-        ("openai/gpt-4o-mini", "openai", "standard"),
-        ("anthropic/claude-3-5-haiku-latest", "anthropic", "standard"),
-        ("gemini/gemini-2.0-flash", "gemini", "standard"),
+        ("openai/gpt-4o-mini", "openai", "unknown"),
+        ("anthropic/claude-3-5-haiku-latest", "anthropic", "unknown"),
+        ("gemini/gemini-2.0-flash", "gemini", "unknown"),
         ("local/smollm2", None, "small"),
-        ("ollama/llama3.2", None, "standard"),
-        ("gpt-4o-mini", None, "standard"),
+        ("ollama/llama3.2", None, "unknown"),
+        ("gpt-4o-mini", None, "unknown"),
     ],
 )
 def test_provider_and_tier_come_from_the_model_string(

@@ -36,7 +36,7 @@ class Reply:
     prompt_tokens: int = 12
     completion_tokens: int = 7
     chunk_delay: float = 0.0  # seconds between streamed chunks
-    send_usage: bool = True
+    send_usage: bool = True  # False: no usage, streamed or whole (some servers count nothing)
 
 
 @dataclass(frozen=True)
@@ -422,7 +422,7 @@ def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None = None) 
 
 
 def _completion(model: str, reply: Reply) -> dict[str, Any]:
-    return {
+    body = {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": 1_700_000_000,
@@ -436,6 +436,9 @@ def _completion(model: str, reply: Reply) -> dict[str, Any]:
         ],
         "usage": _usage(reply),
     }
+    if not reply.send_usage:
+        del body["usage"]
+    return body
 
 
 def _tool_completion(model: str, call: ToolCalls) -> dict[str, Any]:
