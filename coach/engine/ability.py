@@ -159,7 +159,16 @@ def score_log_lr(score: float, params: EngineParams = DEFAULT_PARAMS) -> float:
 
 @lru_cache(maxsize=8192)
 def _judgment_rows(
-    b: float, outcome: str, lapse: float, biases: tuple[float, ...], lo: float, hi: float, n: int
+    b: float,
+    outcome: str,
+    lapse: float,
+    biases: tuple[float, ...],
+    lo: float,
+    hi: float,
+    n: int,
+    confident: bool | None = None,
+    sure_if_seen: float = 0.85,
+    sure_if_guessed: float = 0.3,
 ) -> Rows:
     """log P(response) per bias row g and grid point θ.
 
@@ -173,14 +182,19 @@ def _judgment_rows(
         row = []
         for theta in grid:
             d = (1.0 - lapse) * sigmoid(theta - b)
+            seen, guessed = 1.0, 1.0
+            if confident is not None:
+                # Stated confidence: sure when the reader saw through, less often when guessing.
+                seen = sure_if_seen if confident else 1.0 - sure_if_seen
+                guessed = sure_if_guessed if confident else 1.0 - sure_if_guessed
             if outcome == "hit":
-                p = d + (1.0 - d) * g
+                p = d * seen + (1.0 - d) * g * guessed
             elif outcome == "miss":
-                p = (1.0 - d) * (1.0 - g)
+                p = (1.0 - d) * (1.0 - g) * guessed
             elif outcome == "cr":
-                p = d + (1.0 - d) * (1.0 - g)
+                p = d * seen + (1.0 - d) * (1.0 - g) * guessed
             elif outcome == "fa":
-                p = (1.0 - d) * g
+                p = (1.0 - d) * g * guessed
             elif outcome == "right":
                 p = d + (1.0 - d) * 0.5
             else:
@@ -306,11 +320,30 @@ class Posterior:
         ]
         self._probs = None
 
-    def add_judgment(self, b: float, outcome: str, params: EngineParams, weight: float = 1.0):
+    def add_judgment(
+        self,
+        b: float,
+        outcome: str,
+        params: EngineParams,
+        weight: float = 1.0,
+        confidence: float | None = None,
+    ) -> None:
         if weight == 0.0:
             return
         biases = params.bias_grid if len(self.rows) > 1 else (0.5,)
-        tables = _judgment_rows(b, outcome, params.judge_lapse, biases, *self.key)
+        confident = None
+        if params.use_confidence and confidence is not None:
+            confident = confidence >= params.confident_at
+        tables = _judgment_rows(
+            b,
+            outcome,
+            params.judge_lapse,
+            biases,
+            *self.key,
+            confident,
+            params.sure_if_seen,
+            params.sure_if_guessed,
+        )
         self.rows = [
             [a + weight * x for a, x in zip(row, table, strict=True)]
             for row, table in zip(self.rows, tables, strict=True)
@@ -496,7 +529,13 @@ class AbilityState:
             elif params.output_model == "binary":
                 score = 1.0 if score >= params.pass_score else 0.0
             elif params.output_model == "mixture" and w_s == w_f and w_s > 0:
-                table = _mixture_table(b, score_log_lr(score, params), *self.combined.key)
+                log_lr = score_log_lr(score, params)
+                # The grade's verdict (a must-pass check, the bar) sets the direction.
+                if evidence.output_verdict == "fail":
+                    log_lr = min(log_lr, 0.0)
+                elif evidence.output_verdict == "pass":
+                    log_lr = max(log_lr, 0.0)
+                table = _mixture_table(b, log_lr, *self.combined.key)
                 for posterior in (*targets, self.producing):
                     posterior.add(table, w_s)
                 self.n_output += 1
@@ -514,7 +553,7 @@ class AbilityState:
         if outcome is not None:
             w_j = weight * (params.joint_judgment_weight if output_counted else 1.0)
             for posterior in (*targets, self.judging):
-                posterior.add_judgment(b, outcome, params, w_j)
+                posterior.add_judgment(b, outcome, params, w_j, evidence.confidence)
             self.n_judgment += 1
 
     # summaries

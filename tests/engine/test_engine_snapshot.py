@@ -25,6 +25,8 @@ row = st.fixed_dictionaries(
         "kind": st.sampled_from(["prompt", "review", "fit", "instructions"]),
         "score": st.sampled_from([0.0, 0.25, 0.6, 0.8, 1.0]),
         "judged": st.sampled_from([None, "hit", "miss", "cr", "fa"]),
+        "verdict": st.sampled_from([None, None, "pass", "fail", "partial"]),
+        "confidence": st.sampled_from([None, 0.55, 0.9]),
         "tier": st.sampled_from([None, "unknown", "small", "standard", "frontier"]),
         "needs": st.sampled_from(["any", "capable", "frontier"]),
         "placement": st.booleans(),
@@ -41,13 +43,19 @@ def make(i: int, r: dict, at: datetime) -> AttemptEvidence:
     if judged is not None:
         truth = judged in ("hit", "miss")
         said = judged in ("hit", "fa")
-        fields = {"truth_wrong": truth, "said_wrong": said, "judgment_correct": truth == said}
+        fields = {
+            "truth_wrong": truth,
+            "said_wrong": said,
+            "judgment_correct": truth == said,
+            "confidence": r["confidence"],
+        }
     return AttemptEvidence(
         exercise_id=f"x{r['exercise']}",
         level=r["level"],
         kind=kind,
         at=at,
         output_score=None if kind == "review" else r["score"],
+        output_verdict=None if kind == "review" else r["verdict"],
         model_tier=r["tier"],
         needs_model=r["needs"],
         placement=r["placement"],
