@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("content_cmd", "check"),
     "config": ("config_cmd", "config"),
     "exercises": ("content_cmd", "exercises"),
+    "grade": ("grade_cmd", "grade"),
     "export": ("export_cmd", "export"),
     "keys": ("keys_cmd", "keys"),
     "models": ("models_cmd", "models"),
