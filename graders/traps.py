@@ -35,6 +35,32 @@ from pydantic import BaseModel, ConfigDict, Field
 from graders.names import MUTATIONS
 
 
+class Edit(BaseModel):
+    """The one stretch of the real output that changed: `old` at `start` became `new`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int = Field(ge=0)
+    old: str
+    new: str
+
+
+def text_edit(real: str, shown: str) -> Edit:
+    """The smallest stretch, widened to whole words, outside which both texts agree."""
+    start = 0
+    limit = min(len(real), len(shown))
+    while start < limit and real[start] == shown[start]:
+        start += 1
+    end = 0
+    while end < limit - start and real[-1 - end] == shown[-1 - end]:
+        end += 1
+    while start > 0 and real[start - 1].isalnum():
+        start -= 1  # widen to the start of a word
+    while end > 0 and real[len(real) - end].isalnum():
+        end -= 1  # and to its end
+    return Edit(start=start, old=real[start : len(real) - end], new=shown[start : len(shown) - end])
+
+
 class Mutation(BaseModel):
     """A flawed variant of an output, and what was changed in it."""
 
@@ -50,6 +76,11 @@ class Mutation(BaseModel):
     description: str = Field(description="What was changed, in plain words, for after the call.")
     error_kind: str | None = None
     note: str = Field(default="", description="The exercise trap's own note, if it has one.")
+    edit: Edit | None = Field(
+        default=None,
+        description="What changed in the real output (start, old, new), so a test or a reader "
+        "can check the description against the text.",
+    )
 
 
 class TrapLike(Protocol):
@@ -109,6 +140,7 @@ def _mutation(name: str) -> Callable[[Callable[..., _Found | None]], Mutator]:
                 changed_lines=changed,
                 description=description,
                 error_kind=DEFAULT_ERROR_KINDS[name],
+                edit=text_edit(output, text),
             )
 
         _REGISTRY[name] = run
@@ -647,20 +679,70 @@ def _display(text: str, s: int, e: int, token: str) -> str:
     return f"{before}{token}{after}"
 
 
+# A range between two numbers: "£46,000-£52,000", "3 to 5", "between 3 and 5".
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2010-\u2014]|to|and)\s*[" + _AMOUNT_BEFORE + r"]?$", re.I)
+_RANGE_JOIN_AFTER = re.compile(
+    r"\s*[%]?\s*(?:[-\u2010-\u2014]|to|and)\s*[" + _AMOUNT_BEFORE + r"]?\s*$", re.I
+)
+
+
+def _value(token: str) -> Decimal:
+    return Decimal(token.replace(",", ""))
+
+
+def _range_bounds(
+    text: str, s: int, e: int, spans: list[tuple[int, int]]
+) -> tuple[Decimal | None, Decimal | None]:
+    """Bounds a new value must stay strictly inside so a range is not turned round.
+
+    For the low end of a range (the number joined by a dash, "to" or "and" to a
+    later one) the new value must stay below the high end, and the other way round.
+    """
+    low = high = None
+    own = _value(text[s:e])
+    for s2, e2 in spans:
+        other = _value(text[s2:e2])
+        # Only a rising pair is a range: "from 8 to 4 days" is a change, not a range.
+        if s2 >= e and other > own and _RANGE_JOIN_AFTER.fullmatch(text[e:s2]):
+            high = other  # this number opens a range: stay below its end
+        if e2 <= s and other < own and _RANGE_JOIN.fullmatch(text[e2:s]):
+            low = other  # this number closes a range: stay above its start
+    return low, high
+
+
+def _inside(new: str, low: Decimal | None, high: Decimal | None) -> bool:
+    value = _value(new)
+    return (low is None or value > low) and (high is None or value < high)
+
+
 @_mutation("change_number")
 def change_number(output: str, rng: random.Random, **_: Any) -> _Found | None:
-    """Change one number plausibly: transpose two digits, or move it by 10–50 %."""
+    """Change one number plausibly: transpose two digits, or move it by 10–50 %.
+
+    A number that is one end of a range stays on its side of the other end:
+    "£46,000-£52,000" may become "£41,000-£52,000", never "£55,000-£52,000".
+    """
     spans = _number_spans(output)
     if not spans:
         return None
     weights = [3.0 if _is_amount(output, s, e) else 1.0 for s, e in spans]
-    s, e = _weighted_choice(rng, spans, weights)
-    old = output[s:e]
-    new = _transpose(old, rng) if rng.random() < 0.4 else None
-    if new is None:
-        new = _rescale(old, rng)
-    if new == old:
+    found = None
+    for _pick in range(6):
+        s, e = _weighted_choice(rng, spans, weights)
+        old = output[s:e]
+        low, high = _range_bounds(output, s, e, spans)
+        for _attempt in range(12):
+            new = _transpose(old, rng) if rng.random() < 0.4 else None
+            if new is None:
+                new = _rescale(old, rng)
+            if new != old and _inside(new, low, high):
+                found = (s, e, old, new)
+                break
+        if found:
+            break
+    if found is None:
         return None
+    s, e, old, new = found
     text = output[:s] + new + output[e:]
     shown_old = _display(output, s, e, old)
     shown_new = _display(text, s, s + len(new), new)
@@ -707,23 +789,99 @@ def _name_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+# Words that label a field ("Note:", "Start:") rather than name someone or something.
+_FIELD_WORD_LIST = """
+    note notes start end duration fee form notice hotel breakfast subject question answer
+    total reason source sources summary status date time owner action due verdict result why
+    root orders regression release taxi airport working price pay where what who when skills
+    salary location hi hello dear yes no re fw fwd from to cc suspected report ps step steps
+    warning important tip example input output name names team"""
+_FIELD_WORDS = frozenset(_FIELD_WORD_LIST.split())
+_LINE_KEY = re.compile(r"^[ \t]*(?:[-*•+][ \t]+)?(?P<key>[A-Z][A-Za-z0-9&'’-]+):", re.M)
+
+
+def _cells(line: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a markdown table row, stripped."""
+    cells = []
+    bar = [i for i, c in enumerate(line) if c == "|"]
+    for left, right in itertools.pairwise(bar):
+        raw = line[left + 1 : right]
+        text = raw.strip()
+        if text:
+            start = offset + left + 1 + raw.index(text)
+            cells.append((start, start + len(text), text))
+        else:
+            cells.append((offset + left + 1, offset + left + 1, ""))
+    return cells
+
+
+def _is_name(text: str) -> bool:
+    """Two or more capitalised words, or a company: a person or an organisation, not a place."""
+    spans = _name_spans(text)
+    return (
+        len(spans) == 1
+        and spans[0][2] == text
+        and (len(text.split()) >= 2 or bool(_COMPANY.search(text)))
+    )
+
+
+_COMPANY = re.compile(r"\b(?:Ltd|Inc|LLC|PLC|plc|AG|SA|GmbH|S\.A\.|S\.r\.l\.|S\.L\.)\.?$")
+
+
+def _table_name_pairs(output: str) -> list[tuple[tuple[int, int, str], tuple[int, int, str], str]]:
+    """Pairs of different names in the same column of a markdown table's body (never the header)."""
+    lines = output.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    pairs = []
+    for first, end in _table_blocks(lines):
+        if not lines[first - 2].lstrip().startswith("|"):
+            continue  # CSV: cells are not names often enough to be worth it
+        header = _cells(lines[first - 2], offsets[first - 2])
+        rows = [_cells(lines[row], offsets[row]) for row in range(first, end)]
+        for column in range(len(header)):
+            names = [row[column] for row in rows if column < len(row) and _is_name(row[column][2])]
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    if a[2] != b[2]:
+                        pairs.append((a, b, f" in the {header[column][2]} column"))
+    return pairs
+
+
+def _key_name_pairs(output: str) -> list[tuple[tuple[int, int, str], tuple[int, int, str], str]]:
+    """Pairs of line-leading names ("Tallyo: …", "Finlo: …"): each line's facts move."""
+    keys = [
+        (m.start("key"), m.end("key"), m["key"])
+        for m in _LINE_KEY.finditer(output)
+        if m["key"].lower() not in _FIELD_WORDS and not m["key"].isupper()
+    ]
+    return [(a, b, "") for i, a in enumerate(keys) for b in keys[i + 1 :] if a[2] != b[2]]
+
+
+def _prose_name_pairs(output: str) -> list[tuple[tuple[int, int, str], tuple[int, int, str], str]]:
+    """Pairs of people or organisations named in running text (two words or more)."""
+    spans = [span for span in _name_spans(output) if _is_name(span[2])]
+    return [
+        (a, b, "")
+        for i, a in enumerate(spans)
+        for b in spans[i + 1 :]
+        if a[2] not in b[2] and b[2] not in a[2] and a[2].split()[0] != b[2].split()[0]
+    ]
+
+
 @_mutation("swap_names")
 def swap_names(output: str, rng: random.Random, **_: Any) -> _Found | None:
-    """Swap one occurrence each of two different names (people, companies)."""
-    spans = _name_spans(output)
-    names = sorted({name for _, _, name in spans})
-    pairs = [
-        (a, b)
-        for i, a in enumerate(names)
-        for b in names[i + 1 :]
-        if a not in b and b not in a and a.split()[0] != b.split()[0]
-    ]
+    """Swap two names of the same kind, so facts land on the wrong person or organisation.
+
+    In a table, two names in the same column (never a header); else two line-leading
+    names ("Tallyo: …"); else two people or organisations named in the text. A
+    single capitalised word in running text (a place, a plan, a heading) is never one.
+    """
+    pairs = _table_name_pairs(output) or _key_name_pairs(output) or _prose_name_pairs(output)
     if not pairs:
         return None
-    alike = [(a, b) for a, b in pairs if (len(a.split()) > 1) == (len(b.split()) > 1)]
-    a, b = rng.choice(alike or pairs)
-    first = rng.choice([span for span in spans if span[2] == a])
-    second = rng.choice([span for span in spans if span[2] == b])
+    first, second, where_in = rng.choice(pairs)
     (s1, e1, n1), (s2, e2, n2) = sorted([first, second])
     text = output[:s1] + n2 + output[e1:s2] + n1 + output[e2:]
     line1 = _line_of(text, s1)
@@ -731,7 +889,7 @@ def swap_names(output: str, rng: random.Random, **_: Any) -> _Found | None:
     where = f" (line {line1})" if line1 == line2 else f" (lines {line1} and {line2})"
     if "\n" not in text.strip():
         where = ""
-    return text, [line1, line2], f'swapped "{n1}" and "{n2}"{where}'
+    return text, [line1, line2], f'swapped "{n1}" and "{n2}"{where_in}{where}'
 
 
 # --- swap_label ------------------------------------------------------------------------
@@ -813,10 +971,18 @@ def _end_of_clause(text: str, s: int, e: int) -> int:
     return e
 
 
+_NO_ANSWER = re.compile(r"\bnot in the (?:sources|documents|excerpts|passages)\b|\bHANDOFF\b", re.I)
+
+
 @_mutation("invent_citation")
 def invent_citation(output: str, rng: random.Random, **_: Any) -> _Found | None:
-    """Add a fabricated but plausible citation, section reference or quote to a sentence."""
-    sentences = _sentences(output)
+    """Cite a source that does not say it: a wrong passage label, a section that does
+    not exist, or a plausible document and page.
+
+    It never quotes the output's own words as if a document said them (that reads
+    as a device, not a model's mistake), and never cites a "not in the sources" line.
+    """
+    sentences = [(s, e) for s, e in _sentences(output) if not _NO_ANSWER.search(output[s:e])]
     if not sentences:
         return None
     cites = list(_BRACKET_CITE.finditer(output))
@@ -825,9 +991,8 @@ def invent_citation(output: str, rng: random.Random, **_: Any) -> _Found | None:
     s, e = rng.choice(sentences)
     sentence = output[s:e]
     at = _end_of_clause(output, s, e)
-    style = rng.choice(("section", "source", "quote"))
     sections = list(_SECTION_REF.finditer(output))
-    if style == "section" and sections:
+    if sections:
         ref = rng.choice(sections)
         used = {m["num"] for m in sections}
         parts = ref["num"].split(".")
@@ -836,25 +1001,15 @@ def invent_citation(output: str, rng: random.Random, **_: Any) -> _Found | None:
             if ".".join(parts) not in used:
                 break
         invented = f" ({ref['word']} {'.'.join(parts)})"
-        what = f"the invented reference {invented.strip()} to"
     else:
         docs = [m.group(0) for m in _DOC_NAME.finditer(output)]
         doc = rng.choice(docs) if docs else rng.choice(_FALLBACK_DOCS)
-        if style == "quote" and not re.search(r"[\"“”]", sentence):
-            words = re.sub(r"[^\w\s£€$%,'-]", "", sentence).split()
-            words = words[: rng.randint(5, 9)]
-            while len(words) > 3 and words[-1].lower().strip(",") in _NOT_NAMES:
-                words.pop()  # end the quote on a content word
-            quote = " ".join(words).strip(",")
-            quote = quote[:1].upper() + quote[1:]
-            doc = doc if doc.startswith("the ") else f"the {doc}"
-            invented = f', as stated in {doc}: "{quote}"'
-            what = f'an invented quote attributed to {doc} ("{_short(quote, 40)}") after'
-        else:
-            invented = f" [Source: {doc}, p. {rng.randint(3, 48)}]"
-            what = f"the invented reference {invented.strip()} to"
+        invented = f" [Source: {doc}, p. {rng.randint(3, 48)}]"
     text = output[:at] + invented + output[at:]
-    description = f'added {what} "{_short(sentence, 50)}"{_on_line(text, at)}'
+    description = (
+        f'added the invented reference {invented.strip()} to "{_short(sentence, 50)}"'
+        f"{_on_line(text, at)}"
+    )
     return text, [_line_of(text, at)], description
 
 
@@ -900,12 +1055,49 @@ _KEEP_NOT = re.compile(r"(?:\b(?:or|if|whether)\s+not\b|\bnot\s+(?:only|just|lea
 _BASE_FIX = {"ca": "can", "wo": "will", "sha": "shall"}
 
 
+# "does not change" becomes "changes", not "does change": the emphatic form gives
+# the flaw away. After these words the verb may not be the next one: skip those.
+_NOT_A_VERB_LIST = "always usually often yet even really just only necessarily currently normally"
+_NOT_A_VERB = frozenset([*_NOT_A_VERB_LIST.split(), "ever", "so", "the", "a", "an", "any", "all"])
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)\b")
+_AUX = re.compile(r"\b(do|does|did)[ \t]+$", re.I)
+
+
+def _third_person(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in tuple("aeiou"):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _drop_do(text: str, start: int, after: int, aux: str) -> tuple[int, int, str] | None:
+    """Replace "do/does not VERB" (from `start`, the verb after `after`) by the plain verb."""
+    if aux.lower() == "did":
+        return None  # "did not go" → "went": no safe past tense
+    verb = _NEXT_WORD.match(text, after)
+    if verb is None or verb[1] in _NOT_A_VERB:
+        return None
+    word = verb[1] if aux.lower() == "do" else _third_person(verb[1])
+    if aux[:1].isupper():
+        word = word[:1].upper() + word[1:]
+    return start, verb.end(1), word
+
+
 def _negations(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, replacement) for each negation whose removal flips the sentence."""
+    """(start, end, replacement) for each negation whose removal flips the sentence.
+
+    The result stays grammatical: "does not apply" → "applies", "don't send" →
+    "send", "isn't" → "is", "never shares" → "shares"; a "did not" is left alone.
+    """
     found = []
     keep = [m.span() for m in _KEEP_NOT.finditer(text)]
     for m in _CONTRACTION.finditer(text):
         base = m["base"]
+        if base.lower() in ("do", "does", "did"):
+            if (dropped := _drop_do(text, m.start(), m.end(), base)) is not None:
+                found.append(dropped)
+            continue
         fixed = _BASE_FIX.get(base.lower(), base)
         if base[:1].isupper():
             fixed = fixed[:1].upper() + fixed[1:]
@@ -916,6 +1108,10 @@ def _negations(text: str) -> list[tuple[int, int, str]]:
         word = m.group(0).lower()
         if word in ("cannot", "can not"):
             found.append((m.start(), m.end(), "Can" if m.group(0)[0].isupper() else "can"))
+            continue
+        if word == "not" and (aux := _AUX.search(text, 0, m.start())) is not None:
+            if (dropped := _drop_do(text, aux.start(), m.end(), aux[1])) is not None:
+                found.append(dropped)
             continue
         s, e = m.span()
         if text[e : e + 1] == " ":
@@ -946,9 +1142,9 @@ def remove_negation(output: str, rng: random.Random, **_: Any) -> _Found | None:
     before_text = output[max(line_start, s - 30) : min(line_end, e + 30)]
     shift = len(replacement) - (e - s)
     after_text = text[max(line_start, s - 30) : min(line_end + shift, e + 30 + shift)]
+    what = f'changed "{removed}" to "{replacement}"' if replacement else f'removed "{removed}"'
     description = (
-        f'removed "{removed}"{_on_line(text, s)}: "{_short(before_text)}" '
-        f'now reads "{_short(after_text)}"'
+        f'{what}{_on_line(text, s)}: "{_short(before_text)}" now reads "{_short(after_text)}"'
     )
     return text, [_line_of(text, s)], description
 

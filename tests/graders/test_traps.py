@@ -470,8 +470,11 @@ def test_invent_citation_needs_a_sentence(output: str) -> None:
 @pytest.mark.parametrize(
     ("text", "flipped"),
     [
-        ("You do not need a receipt.", "You do need a receipt."),
-        ("You don't need a receipt.", "You do need a receipt."),
+        ("You do not need a receipt.", "You need a receipt."),
+        ("You don't need a receipt.", "You need a receipt."),
+        ("It does not apply to drivers.", "It applies to drivers."),
+        ("It also doesn't change the cap.", "It also changes the cap."),
+        ("Do not reply to the sender.", "Reply to the sender."),
         ("It isn’t covered.", "It is covered."),
         ("The cap no longer applies.", "The cap applies."),
         ("Meals are never travel.", "Meals are travel."),
@@ -485,7 +488,7 @@ def test_remove_negation(text: str, flipped: str) -> None:
     mutation = remove_negation(text, random.Random(0))
     assert mutation is not None
     assert mutation.output == flipped
-    assert "removed" in mutation.description
+    assert "removed" in mutation.description or "changed" in mutation.description
     assert mutation.changed_lines == (1,)
     assert mutation.error_kind == "reversed meaning"
 
@@ -497,7 +500,14 @@ def test_remove_negation_points_at_its_line() -> None:
 
 
 @pytest.mark.parametrize(
-    "output", ["It is covered.", "Check whether or not it is covered.", "Not only hotels."]
+    "output",
+    [
+        "It is covered.",
+        "Check whether or not it is covered.",
+        "Not only hotels.",
+        "He did not go.",  # no safe past tense to put back
+        "It does not always apply.",  # the verb is not the next word
+    ],
 )
 def test_remove_negation_needs_a_negation(output: str) -> None:
     assert remove_negation(output, random.Random(0)) is None
@@ -664,6 +674,8 @@ def test_should_plant() -> None:
 KNOWN_GAPS = {
     ("l3-hr-helpdesk-instructions", "sabbatical", "change_number"),
     ("l3-hr-helpdesk-instructions", "sabbatical", "invent_citation"),
+    # A hand-off line states no fact: nothing to cite wrongly.
+    ("l3-warranty-desk-instructions", "extended-warranty", "invent_citation"),
     ("l4-invoice-capture-instructions", "scalegrid-usd", "shift_date"),
     ("l4-invoice-capture-instructions", "ferroni-reminder", "change_number"),
     ("l4-invoice-capture-instructions", "ferroni-reminder", "shift_date"),
