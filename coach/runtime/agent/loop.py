@@ -65,12 +65,15 @@ async def run_agent(
     with Sandbox(setup.files) as sandbox:
         box = ToolBox.build(sandbox, list(setup.tools), plan, setup.documents, approve)
         schemas = box.schemas()
+        needs_tool = any(check.grader == "tool_called" for check in exercise.checks)
         while True:
             remaining = setup.max_tokens - tokens_in - tokens_out
             result = await llm.complete(
                 spec,
                 messages,
                 tools=schemas or None,
+                # llama.cpp's server runs tools only when asked; the first turn must use one
+                tool_choice="required" if needs_tool and not calls else "auto",
                 max_tokens=max(16, min(MAX_CALL_TOKENS, remaining)),
                 spend=spend,
                 timeout=timeout,
