@@ -1310,6 +1310,43 @@ def choose_trap(
     return None
 
 
+# What an exercise's note must speak of for each mutation, so a note cannot
+# disclose another flaw than the one planted ("two owners were swapped" on a date).
+NOTE_TOPICS: Mapping[str, str] = MappingProxyType(
+    {
+        "change_number": r"figure|number|amount|total|price|rate|cap|limit|value|percent|%|"
+        r"days?|months?|weeks?|changed",
+        "shift_date": r"date|day|deadline|moved|shifted|week",
+        "drop_item": r"removed|missing|dropped|left out|omitted|deleted",
+        "truncate": r"cut|truncat|stops|missing|incomplete|short",
+        "add_extra_text": r"added|extra|chat|text|around",
+        "invent_citation": r"cit|source|reference|section|label|passage|document|excerpt",
+        "remove_negation": r"negation|\bnot\b|reversed|flipped|opposite|removed|reverse",
+        "swap_label": r"label|changed|category|queue|segment|priority|verdict",
+        "swap_names": r"swapped",
+    }
+)
+_PEOPLE = re.compile(r"\b(owners?|people|person|staff|colleagues)\b", re.I)
+
+
+def disclosure_problems(real: str, mutation: Mutation, note: str) -> list[str]:
+    """Why the disclosed note or description would not be true of this mutation; [] if true."""
+    problems = []
+    edit = mutation.edit
+    if edit is not None and (
+        real[: edit.start] + edit.new + real[edit.start + len(edit.old) :] != mutation.output
+    ):
+        problems.append("the reported edit is not the change made")
+    topic = NOTE_TOPICS.get(mutation.name)
+    if note and topic and not re.search(topic, note, re.I):
+        problems.append(f"the note does not speak of the {mutation.name} it discloses")
+    if mutation.name == "swap_names" and _PEOPLE.search(note):
+        names = re.findall(r'"([^"]+)"', mutation.description)[:2]
+        if any(len(name.split()) < 2 for name in names):
+            problems.append(f"the note speaks of people, but {' and '.join(names)} were swapped")
+    return problems
+
+
 def should_plant(trap_rate: float, rng: random.Random) -> bool:
     """Whether to show a planted flaw this time, with probability `trap_rate`."""
     if not 0.0 <= trap_rate <= 1.0:

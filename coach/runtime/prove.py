@@ -21,9 +21,10 @@ from graders.context import GradeContext
 from graders.names import AGENT, MODEL_GRADED
 from graders.registry import grade_output
 from graders.result import OutputGrade
-from graders.traps import mutation_for
+from graders.traps import disclosure_problems, mutation_for
 
 SEED = 20261125  # fixed, so a proof is the same on every machine
+DISCLOSURE_SEEDS = 20  # mutations tried per trap and output to check what they disclose
 
 
 # The fairness corpus each graded case of a built-in exercise must carry.
@@ -220,6 +221,16 @@ def _reference_input_problems(exercise: Any) -> list[str]:
     return []
 
 
+def _untrue_disclosures(real: str, trap: Any, options: dict[str, Any]) -> list[str]:
+    """A mutation's note and description must be true of the change, whatever the seed."""
+    found: dict[str, None] = {}
+    for seed in range(DISCLOSURE_SEEDS):
+        mutation = mutation_for(real, trap, random.Random(SEED + seed), **options)
+        if mutation is not None:
+            found.update(dict.fromkeys(disclosure_problems(real, mutation, trap.note)))
+    return list(found)
+
+
 def _trap_problems(exercise: Any, every: list[Case]) -> list[str]:
     problems = []
     options = trap_options(exercise)
@@ -231,6 +242,10 @@ def _trap_problems(exercise: Any, every: list[Case]) -> list[str]:
             if mutation is None:
                 continue
             applied = True
+            problems += [
+                f"judgment.traps.{index} ({name}) on {case.where}: {problem}"
+                for problem in _untrue_disclosures(case.good, trap, options)
+            ]
             grade = grade_output(mutation.output, case.checks, case.ctx)
             if grade.deterministic_verdict is not False:
                 problems.append(

@@ -145,3 +145,10 @@ def test_hidden_input_entries_must_name_a_known_input(tmp_path: Path) -> None:
     exercise, problems = load_exercise(path, path.name)
     assert exercise is None
     assert any("must name a hidden input" in problem.message for problem in problems)
+
+
+def test_a_trap_note_that_discloses_another_flaw_is_named(tmp_path: Path) -> None:
+    text = fixture_with("").replace('note = "One date was removed."', 'note = "A date was moved."')
+    (message,) = messages(load(tmp_path, text))
+    assert "judgment.traps.0 (drop_item)" in message
+    assert "the note does not speak of the drop_item" in message
