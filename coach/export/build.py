@@ -152,6 +152,7 @@ def window_figures(window: Sequence[AttemptSummary]) -> WindowFigures:
             row.judgment_correct,
             known_tier(row.model_tier),
             known_need(row.needs_model),
+            output_verdict=row.output_verdict,
         )
         counts = figures.per_level.get(row.exercise_level)
         if counts is None:

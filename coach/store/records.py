@@ -136,6 +136,9 @@ class AttemptSummary(NamedTuple):
     verdict: str | None
     confidence: float | None
     truth_wrong: bool | None
+    # The grade's verdict (pass, fail, partial); None for attempts from before grades
+    # carried one, which keep the score rule (`graders.result.stored_verdict`).
+    output_verdict: str | None = None
 
 
 class AttemptRecord(NewAttempt):

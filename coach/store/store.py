@@ -7,6 +7,7 @@ instead of failing or interleaving.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -30,6 +31,7 @@ from coach.store.records import (
     learner_key,
 )
 from coach.store.schema import attempts, drafts, learners, level_events, sprints, standings
+from graders.result import stored_verdict
 
 # SQLite returns 0/1 for booleans, PostgreSQL True/False; both hash alike.
 _FLAG: dict[Any, bool | None] = {None: None, 0: False, 1: True}
@@ -58,8 +60,22 @@ def _summary(row: Sequence[Any]) -> AttemptSummary:
             row[11],
             row[12],
             flag(row[13]),
+            _verdict(row[14]),
         )
     )
+
+
+def _verdict(checks: Any) -> str | None:
+    """The grade's verdict from the stored checks (raw JSON text on SQLite).
+
+    Checks stored before results carried a code have no verdict; they are
+    skipped without parsing, so old histories cost nothing more to read.
+    """
+    if isinstance(checks, str):
+        if '"code"' not in checks:
+            return None
+        checks = json.loads(checks)
+    return stored_verdict(checks) if isinstance(checks, list) else None
 
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:
@@ -234,6 +250,7 @@ class Store:
             judgment["verdict"].as_string(),
             judgment["confidence"].as_float(),
             judgment["truth_wrong"].as_boolean(),
+            attempts.c.checks,
         ).order_by(attempts.c.learner_id, attempts.c.id)
         batches = [None] if learner_ids is None else _chunks(list(learner_ids), 500)
         out: list[AttemptSummary] = []
