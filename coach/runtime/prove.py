@@ -157,7 +157,9 @@ def _fair_problems(case: Case, required: bool) -> list[str]:
                 f"(failed instead: {_failures(grade)})"
             )
     if required:
-        good, bad = len(case.correct), len(case.wrong)
+        # A repeated output adds nothing: count each distinct text once.
+        good = len({sample.output for sample in case.correct})
+        bad = len({sample.output for sample in case.wrong})
         if good < MIN_GOOD or bad < MIN_BAD:
             problems.append(
                 f"{case.where}: the fairness corpus has {good} correct and {bad} wrong outputs; "
