@@ -47,10 +47,10 @@ class EngineParams:
     judge_lapse: float = 0.03
     bias_grid: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
     bias_prior: tuple[float, ...] = (0.1, 0.2, 0.4, 0.2, 0.1)
-    # Stated confidence (off: see docs/engine.md, "Confidence"). When on, a call at
+    # Stated confidence (see docs/engine.md, "Confidence"): a call at
     # `confident_at` or more is "sure": P(sure | saw through) = sure_if_seen,
     # P(sure | guessed) = sure_if_guessed.
-    use_confidence: bool = False
+    use_confidence: bool = True
     confident_at: float = 0.8
     sure_if_seen: float = 0.85
     sure_if_guessed: float = 0.3
