@@ -29,7 +29,7 @@ from coach.engine.evidence import (
     tally,
 )
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
-from coach.engine.reasons import placement_reason
+from coach.engine.reasons import percent, placement_reason
 
 SELF_REPORT_OPTIONS: tuple[str, ...] = (
     "I have never used these tools",
@@ -128,6 +128,24 @@ class Placement:
         self.attempts.append(evidence)
         self.seen.add(evidence.exercise_id)
         self.ability.observe(evidence, weight)
+
+    def progress(self) -> str:
+        """The progress line for the next item, true to the stopping rule.
+
+        Before any item: "exercise 1 of at most 15". Then it adds the level
+        that leads and how sure that is against the bar that ends the test.
+        """
+        number = self.items + 1
+        line = f"Placement · exercise {number} of at most {self.params.placement_max_items}"
+        if self.items == 0:
+            return line
+        probs = self.ability.level_probabilities()
+        best = max(range(len(probs)), key=lambda k: (probs[k], -k))
+        stop = round(self.params.placement_stop_mass * 100)
+        return (
+            f"{line} · level {best + 1} leads ({percent(probs[best])} sure; "
+            f"it ends at {stop} %, after at least {self.params.placement_min_items})"
+        )
 
     @property
     def confident(self) -> bool:

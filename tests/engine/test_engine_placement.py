@@ -153,3 +153,12 @@ def test_reasons_name_a_split_or_the_likeliest_level() -> None:
         "You passed 9 of 15 placement exercises; level 4 is the likeliest (70 %) but not yet "
         "sure, so you start there, provisionally: a few more exercises will settle it."
     )
+
+
+def test_the_progress_line_states_the_stopping_rule() -> None:
+    placement = Placement(model_tier="standard")
+    assert placement.progress() == "Placement · exercise 1 of at most 15"
+    run(placement, lambda item, rng: (1.0, True))
+    line = placement.progress()
+    assert line.startswith(f"Placement · exercise {placement.items + 1} of at most 15 · level 6")
+    assert "it ends at 85 %" in line and "about" not in line
