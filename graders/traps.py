@@ -521,9 +521,13 @@ def _find_dates(text: str) -> list[_Date]:
     return sorted(found, key=lambda d: d.start)
 
 
+_DATE_SLIPS = (1, 1, 2, 3, 7, 7, 14)
+
+
 @_mutation("shift_date")
 def shift_date(output: str, rng: random.Random, **_: Any) -> _Found | None:
-    """Move one date by 1–30 days, or swap its day and month, keeping its format."""
+    """Move one date by a day, a few days or a week or two, or swap its day and month,
+    keeping its format."""
     dates = _find_dates(output)
     if not dates:
         return None
@@ -538,7 +542,8 @@ def shift_date(output: str, rng: random.Random, **_: Any) -> _Found | None:
         if swappable and rng.random() < 0.25:
             shifted = _safe_date(date.year, date.day, date.month)
         else:
-            days = rng.randint(1, 30) * rng.choice((-1, 1))
+            # Models slip by a day, a weekday or a week; a month-long jump gives itself away.
+            days = rng.choice(_DATE_SLIPS) * rng.choice((-1, 1))
             shifted = date + dt.timedelta(days=days)
             if target.match["year"] is None and shifted.year != date.year:
                 continue  # a date written without its year stays in its year

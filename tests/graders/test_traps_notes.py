@@ -205,3 +205,18 @@ def test_line_leading_names_swap() -> None:
     mutation = swap_names(text, random.Random(1))
     assert mutation is not None
     assert mutation.output.startswith("Finlo:") and "\nTallyo:" in mutation.output
+
+
+def test_a_date_slips_by_days_or_weeks_not_months() -> None:
+    import datetime as dt
+
+    from graders.traps import shift_date
+
+    real = dt.date(2026, 3, 20)
+    for seed in range(200):
+        mutation = shift_date("Closing date: 2026-03-20.", random.Random(seed))
+        assert mutation is not None
+        (shown,) = re.findall(r"\d{4}-\d{2}-\d{2}", mutation.output)
+        moved = dt.date.fromisoformat(shown)
+        swapped = (moved.month, moved.day) == (real.day, real.month)
+        assert swapped or 1 <= abs((moved - real).days) <= 14, shown
