@@ -976,7 +976,12 @@ def _end_of_clause(text: str, s: int, e: int) -> int:
     return e
 
 
-_NO_ANSWER = re.compile(r"\bnot in the (?:sources|documents|excerpts|passages)\b|\bHANDOFF\b", re.I)
+# Lines that say what the sources lack: citing a source for them is not a plausible slip.
+_NO_ANSWER = re.compile(
+    r"\bnot in (?:the )?(?:sources|documents|excerpts|passages)\b|\bHANDOFF\b"
+    r"|\b(?:none of|neither|no)\b[^.\n]*\b(?:sources?|documents?|excerpts?|passages?)\b",
+    re.I,
+)
 
 
 @_mutation("invent_citation")
@@ -1029,7 +1034,8 @@ def _reattribute(
     prefix = cites[0]["prefix"]
     top = max(int(m["num"]) for m in cites)
     s, e = rng.choice(sentences)
-    inside = [m for m in cites if s <= m.start() < e + 2]
+    # A label just after the sentence's closing quote or stop belongs to it too.
+    inside = [m for m in cites if s <= m.start() <= e + 4]
     if inside:
         target = rng.choice(inside)
         others = [label for label in labels if label != target.group(0)]

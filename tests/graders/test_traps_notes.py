@@ -220,3 +220,31 @@ def test_a_date_slips_by_days_or_weeks_not_months() -> None:
         moved = dt.date.fromisoformat(shown)
         swapped = (moved.month, moved.day) == (real.day, real.month)
         assert swapped or 1 <= abs((moved - real).days) <= 14, shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scheme limit is £2,500 for bikes [P1].\nNot in sources: whether e-scooters count.",
+        "Start: the errors began at 13:58 UTC [L1].\n"
+        "Orders lost: Not in the sources. None of the three sources counts orders.",
+    ],
+)
+def test_a_gap_line_is_never_given_a_citation(text: str) -> None:
+    from graders.traps import invent_citation
+
+    for seed in range(60):
+        mutation = invent_citation(text, random.Random(seed))
+        assert mutation is not None
+        gap_lines = [line for line in mutation.output.split("\n") if "ot in" in line]
+        assert all("[" not in line for line in gap_lines), mutation.description
+
+
+def test_a_cited_quote_keeps_one_label() -> None:
+    from graders.traps import invent_citation
+
+    text = 'Root cause: a guess: "I think it might be the Redis change?" [L2]\nEnd: 14:41 [L1].'
+    for seed in range(60):
+        mutation = invent_citation(text, random.Random(seed))
+        assert mutation is not None
+        assert not re.search(r"\[L\d\]\s*\[L\d\]", mutation.output), mutation.output
