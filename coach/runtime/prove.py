@@ -148,7 +148,10 @@ def _fair_problems(case: Case, required: bool) -> list[str]:
     for sample in case.fair_bad:
         grade = grade_output(sample.output, case.checks, case.ctx)
         if grade.deterministic_verdict is not False:
-            problems.append(f"{case.where}: {sample.where}, a wrong answer, passes every check")
+            named = f" ({sample.check!r} should fail it)" if sample.check else ""
+            problems.append(
+                f"{case.where}: {sample.where}, a wrong answer, passes every check{named}"
+            )
         elif sample.check is not None and not any(
             sample.check in (check.label, check.grader) for check in grade.failed
         ):

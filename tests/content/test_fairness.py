@@ -96,6 +96,15 @@ def test_a_wrong_output_that_passes_is_named(tmp_path: Path) -> None:
     assert "passes every check" in message
 
 
+def test_a_wrong_output_that_passes_names_the_check_meant_to_catch_it(tmp_path: Path) -> None:
+    corpus = CORPUS.replace(
+        "output = '[\"2026-03-03\"]'", 'output = \'["2026-04-15", "2026-03-03"]\''
+    )
+    (message,) = messages(load(tmp_path, fixture_with(corpus)))
+    assert "fairness.bad.0 (one date missing)" in message
+    assert "'set_equals' should fail it" in message
+
+
 def test_a_wrong_output_caught_by_another_check_than_named_is_a_problem(tmp_path: Path) -> None:
     corpus = CORPUS.replace('check = "set_equals"', 'check = "json"')
     (message,) = messages(load(tmp_path, fixture_with(corpus)))
