@@ -353,6 +353,14 @@ class PipelineExercise(ExerciseBase):
         return self
 
 
+def _no_corpus(fairness: Fairness, kind: str) -> None:
+    """A corpus proves a grade; review, fit and evals exercises grade no output text."""
+    if fairness.good or fairness.bad:
+        raise ValueError(
+            f"a {kind} exercise grades no output text, so a fairness corpus would prove nothing"
+        )
+
+
 class ReviewExercise(ExerciseBase):
     kind: Literal[Kind.REVIEW]
     needs_model: ModelTier = ModelTier.ANY
@@ -360,6 +368,7 @@ class ReviewExercise(ExerciseBase):
 
     @model_validator(mode="after")
     def _kinds_declared(self) -> ReviewExercise:
+        _no_corpus(self.fairness, "review")
         for item in self.outputs:
             if item.error_kind and item.error_kind not in self.judgment.error_kinds:
                 raise ValueError(f"error kind {item.error_kind!r} is not in judgment.error_kinds")
@@ -371,6 +380,11 @@ class FitExercise(ExerciseBase):
     needs_model: ModelTier = ModelTier.ANY
     steps: list[FitStep] = Field(min_length=2)
     pass_share: float = Field(default=0.8, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _no_fairness(self) -> FitExercise:
+        _no_corpus(self.fairness, "fit")
+        return self
 
 
 class AgentExercise(ExerciseBase):
@@ -387,6 +401,11 @@ class AgentExercise(ExerciseBase):
 class EvalsExercise(ExerciseBase):
     kind: Literal[Kind.EVALS]
     target: EvalTarget
+
+    @model_validator(mode="after")
+    def _no_fairness(self) -> EvalsExercise:
+        _no_corpus(self.fairness, "evals")
+        return self
 
 
 Exercise = Annotated[

@@ -161,3 +161,13 @@ def test_a_trap_note_that_discloses_another_flaw_is_named(tmp_path: Path) -> Non
     (message,) = messages(load(tmp_path, text))
     assert "judgment.traps.0 (drop_item)" in message
     assert "the note does not speak of the drop_item" in message
+
+
+def test_a_review_exercise_may_not_carry_a_corpus(tmp_path: Path) -> None:
+    exercises = Path(__file__).parent.parent.parent / "exercises"
+    (source,) = exercises.rglob("l1-seat-quote-review.toml")
+    path = tmp_path / "e.toml"
+    path.write_text(source.read_text() + '\n[[fairness.good]]\nstyle = "x"\noutput = "y"\n')
+    exercise, problems = load_exercise(path, path.name)
+    assert exercise is None
+    assert any("would prove nothing" in problem.message for problem in problems)
