@@ -66,7 +66,7 @@ class EngineParams:
     self_report_sd: float = 2.0
 
     # --- placement ---------------------------------------------------------------
-    placement_stop_mass: float = 0.85
+    placement_stop_mass: float = 0.8
     placement_min_items: int = 4
     placement_max_items: int = 15
     placement_top_k: int = 2  # randomise among this many most informative items

@@ -1,15 +1,17 @@
 """Placement: a short adaptive test on the ability posterior.
 
-Each step picks, among the exercises not yet seen, one of the 4 with the most
-Fisher information at the current estimate (EAP), at random among them so
-people do not all see the same items. (Information at the nearest cut was
-tried too: no more accurate, and longer.) It stops when one level holds at least
-0.85 of the posterior, after at least 4 and at most 15 exercises. If no level
-gets there, a split between two adjacent levels (the runner-up, next to the
-likeliest, holds at least 40 %) places the learner at the lower one;
-otherwise at the likeliest (a level at 84 % with its neighbour at 10 % is not
-a split). Either way the result is marked provisional. A self-report answer
-moves the prior.
+Each step picks, among the eligible exercises not yet seen, one of the 2 with
+the most Fisher information at the current estimate (EAP), at random between
+them so people do not all see the same items. (Information at the nearest cut
+was tried too: no more accurate, and longer.) Eligible: review and fit always;
+an exercise graded on the model's output only when the learner's model tier is
+known and meets its need. A re-taken placement prefers exercises not met
+before. It stops when one level holds at least 0.8 of the posterior, after at
+least 4 and at most 15 exercises (0.85 gave no more exact placements on the
+realistic mix, with a median of 14.5 exercises instead of 10). If no level
+gets there, a split between two adjacent levels (each holding at least 45 %)
+places the learner at the lower one; otherwise at the likeliest. Either way
+the result is marked provisional. A self-report answer moves the prior.
 """
 
 from __future__ import annotations

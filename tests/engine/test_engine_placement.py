@@ -79,7 +79,7 @@ def test_placement_stops_within_4_to_15_items(theta: float, seed: int, self_repo
     assert len({item.exercise_id for item in shown}) == len(shown)  # never the same item twice
     result = placement.result()
     assert 1 <= result.level <= 6
-    assert result.provisional == (max(result.probabilities) < 0.85)
+    assert result.provisional == (max(result.probabilities) < DEFAULT_PARAMS.placement_stop_mass)
 
 
 def test_never_stops_before_four_items_even_when_sure() -> None:
@@ -161,4 +161,4 @@ def test_the_progress_line_states_the_stopping_rule() -> None:
     run(placement, lambda item, rng: (1.0, True))
     line = placement.progress()
     assert line.startswith(f"Placement · exercise {placement.items + 1} of at most 15 · level 6")
-    assert "it ends at 85 %" in line and "about" not in line
+    assert "it ends at 80 %" in line and "about" not in line
