@@ -1338,6 +1338,19 @@ NOTE_TOPICS: Mapping[str, str] = MappingProxyType(
     }
 )
 _PEOPLE = re.compile(r"\b(owners?|people|person|staff|colleagues)\b", re.I)
+_EMPHATIC = re.compile(r"\b(?:do|does|did)\s+(?!not\b|n't\b)[a-z]+", re.I)
+_RANGE_PAIR = re.compile(
+    r"([£$€]?\d[\d,]*(?:\.\d+)?)\s*(?:-|\u2013|\u2014|\bto\b)\s*([£$€]?\d[\d,]*(?:\.\d+)?)"
+)
+
+
+def _turned_round(text: str) -> int:
+    """How many "low-high" pairs in `text` run high to low."""
+
+    def value(token: str) -> float:
+        return float(token.lstrip("£$€").replace(",", ""))
+
+    return sum(value(a) > value(b) for a, b in _RANGE_PAIR.findall(text))
 
 
 def disclosure_problems(real: str, mutation: Mutation, note: str) -> list[str]:
@@ -1351,6 +1364,12 @@ def disclosure_problems(real: str, mutation: Mutation, note: str) -> list[str]:
     topic = NOTE_TOPICS.get(mutation.name)
     if note and topic and not re.search(topic, note, re.I):
         problems.append(f"the note does not speak of the {mutation.name} it discloses")
+    if mutation.name == "change_number" and _turned_round(mutation.output) > _turned_round(real):
+        problems.append("a range was turned round (its low end is now above its high end)")
+    if mutation.name == "remove_negation" and len(_EMPHATIC.findall(mutation.output)) > len(
+        _EMPHATIC.findall(real)
+    ):
+        problems.append('the removed negation left an emphatic "does …" that gives the flaw away')
     if mutation.name == "swap_names" and _PEOPLE.search(note):
         names = re.findall(r'"([^"]+)"', mutation.description)[:2]
         if any(len(name.split()) < 2 for name in names):

@@ -248,3 +248,29 @@ def test_a_cited_quote_keeps_one_label() -> None:
         mutation = invent_citation(text, random.Random(seed))
         assert mutation is not None
         assert not re.search(r"\[L\d\]\s*\[L\d\]", mutation.output), mutation.output
+
+
+def test_disclosure_problems_name_a_turned_range_an_emphatic_do_and_a_wrong_note() -> None:
+    from graders.traps import Mutation, disclosure_problems, text_edit
+
+    def shown(name: str, real: str, output: str, description: str = "") -> Mutation:
+        return Mutation(
+            name=name,
+            output=output,
+            description=description,
+            edit=text_edit(real, output),
+        )
+
+    real = "Salary £46,000-£52,000."
+    turned = shown("change_number", real, "Salary £55,000-£52,000.")
+    assert any("turned round" in p for p in disclosure_problems(real, turned, "A figure changed."))
+    real = "It does not apply to drivers."
+    emphatic = shown("remove_negation", real, "It does apply to drivers.")
+    assert any("emphatic" in p for p in disclosure_problems(real, emphatic, "A 'not' was removed."))
+    real = "| Owner |\n|---|\n| Tom Becker |\n| Leeds |"
+    swapped = shown("swap_names", real, real, 'swapped "Tom Becker" and "Leeds"')
+    owners = "Two owners were swapped."
+    assert any("people" in p for p in disclosure_problems(real, swapped, owners))
+    clean = shown("change_number", "Pay £40.", "Pay £44.")
+    assert disclosure_problems("Pay £40.", clean, "A figure was changed.") == []
+    assert disclosure_problems("Pay £40.", clean, "A date was moved.") != []
