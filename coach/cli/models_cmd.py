@@ -33,8 +33,14 @@ if TYPE_CHECKING:
     metavar="[MODEL]",
     help="Measure MODEL's tier (default: the `model` setting) and record it in the config.",
 )
+@click.option(
+    "--api-base",
+    metavar="URL",
+    default=None,
+    help="With --probe: the server of a model not in the config, like http://127.0.0.1:8080/v1.",
+)
 @click.option("--no-discover", is_flag=True, help="Do not look for model servers on this machine.")
-def models(as_json: bool, probe_model: str | None, no_discover: bool) -> None:
+def models(as_json: bool, probe_model: str | None, api_base: str | None, no_discover: bool) -> None:
     """List the configured models, whether each is ready, and model servers found here.
 
     Add models to the config as [[models]] tables (name, model, api_base, tier).
@@ -46,7 +52,7 @@ def models(as_json: bool, probe_model: str | None, no_discover: bool) -> None:
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     if probe_model is not None:
-        _probe(config, probe_model or config.model, as_json)
+        _probe(config, probe_model or config.model, api_base, as_json)
         return
     _list(config, as_json, discover=not no_discover)
 
@@ -108,14 +114,14 @@ def _rows(config: Config, checks: list[Readiness], servers: list[FoundServer]) -
     return {"models": rows, "servers": [s.model_dump() for s in servers]}
 
 
-def _probe(config: Config, wanted: str, as_json: bool) -> None:
+def _probe(config: Config, wanted: str, api_base: str | None, as_json: bool) -> None:
     from coach import llm
     from coach.config import ConfigError, save_config
     from coach.llm.choices import spec_for, with_tier
     from coach.llm.probe import TASKS, probe
 
     try:
-        spec = spec_for(config, wanted)
+        spec = spec_for(config, wanted, api_base)
     except llm.ModelError as error:
         raise click.ClickException(error.describe()) from None
     if spec.is_builtin_local:

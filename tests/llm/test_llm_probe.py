@@ -86,6 +86,16 @@ def test_cli_probe_of_a_bare_model_string_adds_an_entry(fake: FakeOpenAI) -> Non
     assert (entry.model, entry.api_base, entry.tier) == ("openai/parrot", fake.base_url, "small")
 
 
+def test_cli_probe_of_a_discovered_server_model_with_its_address(fake: FakeOpenAI) -> None:
+    answer_well(fake)
+    result = CliRunner().invoke(
+        main, ["models", "--probe", "openai/found", "--api-base", fake.base_url]
+    )
+    assert result.exit_code == 0, result.output
+    (entry,) = load_config().models
+    assert (entry.model, entry.api_base, entry.tier) == ("openai/found", fake.base_url, "standard")
+
+
 def test_cli_probe_of_an_unreachable_model_says_why_and_records_nothing(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}/v1"
     write_config({"models": [{"name": "gone", "model": "openai/x", "api_base": url}]})
