@@ -19,10 +19,10 @@ CORE = [
     "coach.engine",
     "coach.engine.simulate",
     "coach.runtime.attempt",
-    "coach.runtime.progress",
+    "coach.runtime.recording",
     "coach.runtime.prove",
     "coach.authoring",
-    "coach.coaching.weaknesses",
+    "coach.engine.weaknesses",
     "coach.coaching.feedback",
     "coach.coaching.critique",  # calls a model through coach.llm, which loads litellm lazily
 ]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import secrets
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +15,17 @@ if TYPE_CHECKING:
     from coach.coaching.feedback import CoachNote
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print text that may come from a pack or a model: sanitised for the terminal."""
+    from coach.sanitise import sanitise
+
+    click.echo(sanitise(text), err=err)
+
+
 def _fail(message: str, fix: str = "") -> None:
-    click.echo(f"Error: {message}", err=True)
+    _say(f"Error: {message}", err=True)
     if fix:
-        click.echo(fix, err=True)
+        _say(fix, err=True)
     sys.exit(1)
 
 
@@ -76,21 +81,19 @@ def attempt(
     from coach import llm
     from coach.coaching.feedback import coaching_notes
     from coach.config import ConfigError, load_config
-    from coach.content import all_sources, load_catalog
     from coach.content.models import Kind
-    from coach.llm.choices import spec_for
-    from coach.runtime import attempt as run
-    from coach.runtime.judge import make_judge
-    from coach.runtime.kinds import LEARNER_INPUT, MULTI_STEP, run_kind
-    from coach.runtime.runs import conclude_run
+    from coach.runtime.kinds import LEARNER_INPUT
+    from coach.runtime.present import trap_mode
+    from coach.runtime.session import Session
     from graders.judgment import Judgment
 
     try:
         config = load_config()
     except ConfigError as error:
         _fail(str(error))
-    catalog = load_catalog(all_sources(config.pack_dirs()))
-    exercise = catalog.exercise(exercise_id)
+    seed = seed if seed is not None else secrets.randbits(32)
+    session = Session.open(config, seed=seed, trap_mode=trap_mode(trap))
+    exercise = session.exercise(exercise_id)
     if exercise is None:
         _fail(f"no exercise {exercise_id!r}", "`coach exercises list` shows the ids.")
     if exercise.kind == Kind.FIT:
@@ -109,87 +112,33 @@ def attempt(
     if error_kind and error_kind not in exercise.judgment.error_kinds:
         kinds = ", ".join(exercise.judgment.error_kinds) or "none listed"
         _fail(f"unknown error kind {error_kind!r}", f"This exercise's error kinds: {kinds}.")
-
-    seed = seed if seed is not None else secrets.randbits(32)
-    rng = random.Random(seed)
-    started = datetime.now(UTC)
-    spend = llm.SpendTracker(config.spend_cap_usd)
     judgment = None
     if verdict is not None:
         judgment = Judgment(
-            verdict=verdict,  # type: ignore[arg-type]
+            verdict="wrong" if verdict == "wrong" else "ok",
             confidence=confidence / 100,
             line=line,
             error_kind=error_kind,
         )
-    judge = None
-    if config.judge_model:
-        judge = make_judge(spec_for(config, config.judge_model), spend)
-    spec = None
-    if exercise.kind != Kind.REVIEW:
-        try:
-            spec = spec_for(config, model_name, api_base)
-        except llm.ModelError as error:
-            _fail(error.message, error.fix)
 
-    if exercise.kind in MULTI_STEP:
-        assert spec is not None and prompt is not None
-        try:
-            kind_run = asyncio.run(
-                run_kind(
-                    exercise,
-                    prompt,
-                    spec,
-                    rng=rng,
-                    trap_mode=trap,
-                    trap_rate=config.trap_rate,  # type: ignore[arg-type]
-                    on_progress=_progress,
-                    spend=spend,
-                    judge=judge,
-                )
-            )
-        except ValueError as error:  # the steps, plan or cases did not parse: nothing ran
-            _fail(str(error), "Fix your input; nothing was sent to the model.")
-        except llm.ModelError as error:
-            _fail(error.message, error.fix)
-        outcome = conclude_run(
-            exercise,
-            kind_run,
-            started_at=started,
-            learner_input=prompt,
-            judgment=judgment,
-            model=spec.model,
-            model_tier=spec.tier,
-            placement=placement,
+    with session:
+        attempt = session.start(
+            exercise, placement=placement, model=model_name, api_base=api_base
         )
-    else:
-        call = None
-        if exercise.kind == Kind.PROMPT:
-            assert spec is not None
+        if attempt.needs_model:
+            assert prompt is not None
             try:
-                call = asyncio.run(run.produce(exercise, prompt or "", spec, spend=spend))
+                asyncio.run(attempt.produce(prompt, on_progress=_progress))
+            except ValueError as error:  # the steps, plan or cases did not parse: nothing ran
+                _fail(str(error), "Fix your input; nothing was sent to the model.")
             except llm.StreamCutOff as error:
                 _fail(error.message, "Your prompt is kept: run the same command again.")
             except llm.ModelError as error:
                 _fail(error.message, error.fix)
-        shown = run.present(exercise, call.text if call else None, trap, rng, config.trap_rate)  # type: ignore[arg-type]
-        outcome = run.conclude(
-            exercise,
-            started_at=started,
-            shown=shown,
-            judgment=judgment,
-            prompt=prompt,
-            call=call,
-            spec=spec,
-            judge=judge,
-            placement=placement,
-        )
-
-    from coach.runtime.progress import record_attempt
-    from coach.store import open_store
-
-    with open_store(config.effective_database_url()) as store:
-        recorded = record_attempt(store, config, catalog, outcome)
+        attempt.present()
+        recorded = attempt.finish(judgment)
+        outcome = attempt.outcome
+        assert outcome is not None
     report = _report(outcome, recorded, seed, coaching_notes(exercise, outcome))
     if as_json:
         click.echo(json.dumps(report, indent=2))
@@ -198,7 +147,7 @@ def attempt(
 
 
 def _progress(what: str, done: int, total: int) -> None:
-    click.echo(f"  {what} ({done}/{total})", err=True)
+    _say(f"  {what} ({done}/{total})", err=True)
 
 
 def _report(outcome: Any, recorded: Any, seed: int, notes: list[CoachNote]) -> dict[str, Any]:
@@ -243,21 +192,21 @@ def _report(outcome: Any, recorded: Any, seed: int, notes: list[CoachNote]) -> d
 
 
 def _print(report: dict[str, Any]) -> None:
-    click.echo(f"Output shown:\n{report['output_shown']}\n")
+    _say(f"Output shown:\n{report['output_shown']}\n")
     if report["trap"]:
-        click.echo(f"Planted flaw (disclosed): {report['trap']['description']}")
+        _say(f"Planted flaw (disclosed): {report['trap']['description']}")
     for check in report["checks"]:
         mark = "?" if check["unscored"] else ("✓" if check["passed"] else "✗")
-        click.echo(f"  {mark} {check['label'] or check['grader']}: {check['reason']}")
+        _say(f"  {mark} {check['label'] or check['grader']}: {check['reason']}")
     if report["output_score"] is not None:
-        click.echo(f"Output score: {report['output_score']:.2f}")
+        _say(f"Output score: {report['output_score']:.2f}")
     if report["judgment_feedback"]:
-        click.echo(f"Judgment: {report['judgment_feedback']}")
+        _say(f"Judgment: {report['judgment_feedback']}")
     if report["coaching"]:
-        click.echo("What to change:")
+        _say("What to change:")
         for note in report["coaching"]:
-            click.echo(f"  • {note['topic']}: {note['text']}")
+            _say(f"  • {note['topic']}: {note['text']}")
     if report["level_after"] != report["level_before"]:
-        click.echo(
+        _say(
             f"Level {report['level_before']} → {report['level_after']}: {report['level_reason']}"
         )

@@ -1,4 +1,8 @@
-"""A learner's recurring weaknesses, read from their recent attempts.
+"""A learner's recurring weaknesses, read from their recent attempts (pure).
+
+The runtime turns each stored attempt into `WeaknessEvidence` (the engine's
+evidence, the attempt's check results and the sort of any planted flaw);
+this module counts and names the weaknesses.
 
 Only the most recent `window` attempts (40 by default) are read, so a
 weakness that has been trained away drops out. Each weakness is a mistake
@@ -37,16 +41,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from coach.engine.evidence import AttemptEvidence, model_below_need
 from coach.engine.judgment_metrics import judgment_metrics, records_from_evidence
-from coach.runtime.evidence import evidence_of
-from coach.store.records import AttemptRecord
-from graders.names import MUTATIONS
-from graders.traps import DEFAULT_ERROR_KINDS
 
 WINDOW = 40
 MIN_COUNT = 3
@@ -68,6 +68,26 @@ class Weakness(BaseModel):
     out_of: int  # opportunities in the window
     train_graders: tuple[str, ...] = ()  # checks whose exercises train it
     train_mutations: tuple[str, ...] = ()  # planted-flaw types that train it
+
+
+class CheckFact(NamedTuple):
+    """One check result of an attempt, as the weakness counts read it."""
+
+    grader: str
+    passed: bool
+    unscored: bool = False
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class WeaknessEvidence:
+    """One attempt: its engine evidence, its checks (every hidden input's too)
+    and the planted-flaw mutation it showed (a recorded flaw mapped to the
+    mutation of its error kind), if any."""
+
+    evidence: AttemptEvidence
+    checks: tuple[CheckFact, ...] = ()
+    mutation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,11 +164,13 @@ _CHECKS = (
 _OVERCONFIDENT = _Kind("overconfident", "too sure when wrong", "")
 _FALSE_ALARMS = _Kind("false_alarms", "flags correct outputs as wrong too often", "")
 _TOO_TRUSTING = _Kind(
-    "too_trusting", "accepts flawed outputs too often", "", mutations=tuple(sorted(MUTATIONS))
+    "too_trusting",
+    "accepts flawed outputs too often",
+    "",
+    mutations=tuple(sorted(name for kind in _MISSED for name in kind.mutations)),
 )
 
 _MUTATION_KIND = {name: kind for kind in _MISSED for name in kind.mutations}
-_DEFAULT_KIND_OF = {text.casefold(): name for name, text in DEFAULT_ERROR_KINDS.items()}
 _NEGATABLE = {"contains", "contains_all", "contains_any"}
 _GRADER_KIND = {name: kind for kind in _CHECKS for name in kind.graders}
 
@@ -159,60 +181,36 @@ def _add(tally: dict[str, list[int]], code: str, mistake: bool) -> None:
     counts[1] += 1
 
 
-def _missed_kind(trap: dict[str, Any] | None) -> _Kind | None:
-    """The sort of planted flaw in `trap` (a stored `Mutation`), if it is a known one."""
-    if not trap:
-        return None
-    name = trap.get("name")
-    if name == "recorded":
-        error_kind = trap.get("error_kind")
-        name = _DEFAULT_KIND_OF.get(error_kind.casefold()) if isinstance(error_kind, str) else None
-    return _MUTATION_KIND.get(name) if isinstance(name, str) else None
-
-
-def _check_kind(check: dict[str, Any]) -> _Kind | None:
-    grader = check.get("grader")
-    if not isinstance(grader, str):
-        return None
-    if check.get("negated") and grader in _NEGATABLE:
+def _check_kind(check: CheckFact) -> _Kind | None:
+    grader = check.grader
+    if check.negated and grader in _NEGATABLE:
         grader = "must_not_contain"  # "must not contain X": forbidden content
     return _GRADER_KIND.get(grader)
 
 
-def _checks_of(record: AttemptRecord) -> Iterable[dict[str, Any]]:
-    """The attempt's checks, with each hidden input's own (instructions, pipelines)."""
-    yield from record.checks
-    inputs = (record.details or {}).get("inputs")
-    for entry in inputs if isinstance(inputs, list) else ():
-        if isinstance(entry, dict) and isinstance(entry.get("checks"), list):
-            yield from (c for c in entry["checks"] if isinstance(c, dict))
-
-
-def _count_checks(
-    tally: dict[str, list[int]], record: AttemptRecord, evidence: AttemptEvidence
-) -> None:
+def _count_checks(tally: dict[str, list[int]], seen: WeaknessEvidence) -> None:
+    evidence = seen.evidence
     if model_below_need(evidence.model_tier, evidence.needs_model):
         return
     failed: dict[str, bool] = {}
-    for check in _checks_of(record):
+    for check in seen.checks:
         kind = _check_kind(check)
-        if kind is None or check.get("unscored"):
+        if kind is None or check.unscored:
             continue
-        failed[kind.code] = failed.get(kind.code, False) or not check.get("passed", False)
+        failed[kind.code] = failed.get(kind.code, False) or not check.passed
     for code, mistake in failed.items():
         _add(tally, code, mistake)
 
 
-def _count_judgment(
-    tally: dict[str, list[int]], record: AttemptRecord, evidence: AttemptEvidence
-) -> None:
-    if record.judgment_correct is None or evidence.said_wrong is None:
+def _count_judgment(tally: dict[str, list[int]], seen: WeaknessEvidence) -> None:
+    evidence = seen.evidence
+    if evidence.judgment_correct is None or evidence.said_wrong is None:
         return
-    missed = _missed_kind(record.trap)
+    missed = _MUTATION_KIND.get(seen.mutation) if seen.mutation else None
     if missed is not None:
         _add(tally, missed.code, not evidence.said_wrong)
     if evidence.confidence is not None and evidence.confidence >= CONFIDENT:
-        _add(tally, _OVERCONFIDENT.code, not record.judgment_correct)
+        _add(tally, _OVERCONFIDENT.code, not evidence.judgment_correct)
 
 
 def _named(kind: _Kind, detail: str, count: int, out_of: int) -> Weakness:
@@ -248,16 +246,18 @@ def _bias(evidence: Sequence[AttemptEvidence], span: str) -> Weakness | None:
     return weakness.model_copy(update={"label": f"{weakness.label} {c}"})
 
 
-def detect_weaknesses(records: Sequence[AttemptRecord], *, window: int = WINDOW) -> list[Weakness]:
-    """The recurring weaknesses in the last `window` of `records` (oldest first), worst first."""
-    recent = list(records)[-window:] if window > 0 else []
+def detect_weaknesses(
+    attempts: Sequence[WeaknessEvidence], *, window: int = WINDOW
+) -> list[Weakness]:
+    """The recurring weaknesses in the last `window` of `attempts` (oldest first), worst first."""
+    recent = list(attempts)[-window:] if window > 0 else []
     span = f"in your last {len(recent)} attempts"
     of_span = f"of your last {len(recent)}"
-    evidence = [evidence_of(record) for record in recent]
     tally: dict[str, list[int]] = {}
-    for record, seen in zip(recent, evidence, strict=True):
-        _count_checks(tally, record, seen)
-        _count_judgment(tally, record, seen)
+    for seen in recent:
+        _count_checks(tally, seen)
+        _count_judgment(tally, seen)
+    evidence = [seen.evidence for seen in recent]
 
     found: list[Weakness] = []
     for kind in (*_MISSED, _OVERCONFIDENT, *_CHECKS):
@@ -284,17 +284,17 @@ def detect_weaknesses(records: Sequence[AttemptRecord], *, window: int = WINDOW)
     return found
 
 
-def training_exercises(weaknesses: Iterable[Weakness], exercises: Iterable[Any]) -> frozenset[str]:
-    """Ids of the exercises whose checks or planted flaws train one of `weaknesses`."""
+def training_items(
+    weaknesses: Iterable[Weakness], items: Iterable[tuple[str, Iterable[str], Iterable[str]]]
+) -> frozenset[str]:
+    """Ids of the items (id, check graders, planted-flaw mutations) that train one of `weaknesses`."""
     wanted = list(weaknesses)
     graders = {name for w in wanted for name in w.train_graders}
     mutations = {name for w in wanted for name in w.train_mutations}
     if not graders and not mutations:
         return frozenset()
-    ids: set[str] = set()
-    for exercise in exercises:
-        checks = [*exercise.checks, *(c for i in getattr(exercise, "inputs", ()) for c in i.checks)]
-        traps = exercise.judgment.traps
-        if any(c.grader in graders for c in checks) or any(t.mutate in mutations for t in traps):
-            ids.add(exercise.id)
-    return frozenset(ids)
+    return frozenset(
+        item_id
+        for item_id, item_graders, item_mutations in items
+        if graders.intersection(item_graders) or mutations.intersection(item_mutations)
+    )

@@ -18,8 +18,9 @@ from coach.content.loader import Catalog
 from coach.engine.evidence import outcome_of
 from coach.engine.judgment_metrics import JudgmentTally
 from coach.engine.params import DEFAULT_PARAMS
+from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
-from coach.export.chain import export_content, seal
+from coach.export.chain import export_content
 from coach.export.records import (
     CalibrationBin,
     CapabilityExport,
@@ -35,8 +36,9 @@ from coach.export.records import (
     TeamRollup,
     WeaknessRecord,
 )
+from coach.export.signing import SEAL_KEYED, SEAL_PLAIN, Sealer, keyed_sealer, plain_seal
 from coach.runtime.evidence import known_need, known_tier
-from coach.runtime.progress import standing_for
+from coach.runtime.recording import standing_for
 from coach.store import GENESIS, Store
 from coach.store.records import (
     AttemptRecord,
@@ -105,10 +107,14 @@ def _window_start(times: Sequence[datetime], since: datetime | None) -> int:
     return len(times)
 
 
-def _chain_items(records: Sequence[AttemptRecord], include_prompts: bool) -> list[ChainAttempt]:
+def _chain_items(
+    records: Sequence[AttemptRecord], start: int, include_prompts: bool, sealer: Sealer
+) -> list[ChainAttempt]:
+    """Every attempt from the first: the window's text only when asked for, the
+    earlier attempts' never (they are there for `coach verify` to replay)."""
     items: list[ChainAttempt] = []
     for position, rec in enumerate(records):
-        content, redacted = export_content(rec, include_prompts)
+        content, redacted = export_content(rec, include_prompts and position >= start)
         items.append(
             ChainAttempt(
                 position=position,
@@ -122,7 +128,7 @@ def _chain_items(records: Sequence[AttemptRecord], include_prompts: bool) -> lis
                 hash=rec.hash,
                 content=content,
                 redacted=redacted,
-                seal=seal(rec.hash, content),
+                seal=sealer(rec.hash, content),
             )
         )
     return items
@@ -208,17 +214,16 @@ def _demonstrated(catalog: Catalog | None, standing: Standing) -> Demonstrated:
     )
 
 
-def _gap(catalog: Catalog | None, learner: LearnerRecord, level: int | None) -> Gap:
-    role = catalog.role(learner.role) if catalog else None
+def _gap(role: str, role_name: str | None, target: int | None, level: int | None) -> Gap:
     if level is None:
         return Gap(status="unplaced", gap=None, sentence="Not placed yet: no level to compare.")
-    if role is None or role.target_level is None:
+    if target is None:
         return Gap(
             status="no_target",
             gap=None,
-            sentence=f"Level {level}; the role {learner.role!r} has no target level.",
+            sentence=f"Level {level}; the role {role!r} has no target level.",
         )
-    found = role_gap(role.target_level, level, role.name)
+    found = role_gap(target, level, role_name)
     return Gap(status=found.status, gap=found.gap, sentence=found.sentence)
 
 
@@ -242,7 +247,7 @@ class LearnerRows:
     anchor: str
     head: str | None
     standing: Standing
-    events: Sequence[LevelEvent]
+    events: Sequence[LevelEvent | LevelEventData]
 
 
 def build_learner(
@@ -253,6 +258,7 @@ def build_learner(
     *,
     include_prompts: bool = False,
     with_chain: bool = True,
+    sealer: Sealer = plain_seal,
 ) -> LearnerExport:
     """One person's record. The level comes from all their attempts (the
     standing); evidence, judgment, sprints and the chain cover the window.
@@ -260,21 +266,45 @@ def build_learner(
     `with_chain=False` leaves the per-attempt chain out (CSV and HTML do not
     show it), keeping anchor, head and length.
     """
+    items: list[ChainAttempt] = []
+    if with_chain and read.rows:
+        # Attempts recorded since the slim read are not part of this record.
+        records = store.attempts(learner.id)[: len(read.rows)]
+        items = _chain_items(records, read.start, include_prompts, sealer)
+    role = catalog.role(learner.role) if catalog else None
+    return learner_record(
+        catalog,
+        learner,
+        read,
+        role_name=role.name if role else None,
+        target_level=role.target_level if role else None,
+        chain_items=items,
+    )
+
+
+def learner_record(
+    catalog: Catalog | None,
+    learner: LearnerRecord,
+    read: LearnerRows,
+    *,
+    role_name: str | None,
+    target_level: int | None,
+    chain_items: list[ChainAttempt],
+) -> LearnerExport:
+    """The record from what was read: the one function `build_learner` and
+    `coach verify` (replaying the exported attempts) both compute figures with."""
     window = read.rows[read.start :]
     figures = window_figures(window)
-    role = catalog.role(learner.role) if catalog else None
-    items: list[ChainAttempt] = []
-    if with_chain and window:
-        items = _chain_items(store.attempts(learner.id)[read.start :], include_prompts)
     return LearnerExport(
         id=learner.id,
         name=learner.name,
         email=learner.email,
         role=learner.role,
-        role_name=role.name if role else None,
-        target_level=role.target_level if role else None,
+        role_name=role_name,
+        target_level=target_level,
+        self_report=learner.self_report,
         demonstrated=_demonstrated(catalog, read.standing),
-        gap=_gap(catalog, learner, read.standing.level),
+        gap=_gap(learner.role, role_name, target_level, read.standing.level),
         attempts=figures.attempts,
         passed=figures.passed,
         pass_rate=_rate(figures.passed, figures.scored),
@@ -300,7 +330,7 @@ def build_learner(
             head=read.head,
             attempts_before_window=read.start,
             length=len(window),
-            attempts=items,
+            attempts=chain_items,
         ),
     )
 
@@ -337,9 +367,7 @@ def read_learners(
         start = starts[learner.id]
         head = links[rows[-1].id][1] if rows else None
         anchor = links[rows[start].id][0] if start < len(rows) else (head or GENESIS)
-        standing = standing_for(
-            store, learner.id, stored.get(learner.id), head or GENESIS, len(rows)
-        )
+        standing = standing_for(store, learner, stored.get(learner.id), head or GENESIS, len(rows))
         yield (
             learner,
             LearnerRows(
@@ -402,7 +430,11 @@ def build_export(
     with_chain: bool = True,
     on_learner: Callable[[LearnerExport], None] | None = None,
     now: datetime | None = None,
+    seal_key: bytes | None = None,
 ) -> CapabilityExport:
+    """`seal_key` (from the organisation's signing key) keys the attempt seals;
+    without it they are plain sha256, which anyone can recompute."""
+    sealer = plain_seal if seal_key is None else keyed_sealer(seal_key)
     people = []
     for learner, read in read_learners(store, learners, since):
         person = build_learner(
@@ -412,6 +444,7 @@ def build_export(
             read,
             include_prompts=include_prompts,
             with_chain=with_chain,
+            sealer=sealer,
         )
         people.append(person)
         if on_learner is not None:
@@ -420,6 +453,7 @@ def build_export(
         generated_at=now or datetime.now(UTC),
         since=since,
         include_prompts=include_prompts,
+        seal=SEAL_PLAIN if seal_key is None else SEAL_KEYED,
         learners=people,
         team=team_rollup(people),
     )

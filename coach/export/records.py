@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-SCHEMA_ID = "coach-capability-export/1"
+SCHEMA_ID = "coach-capability-export/2"
 
 Hash = str
 
@@ -81,14 +81,16 @@ class LevelChange(_Model):
 class ChainAttempt(_Model):
     """One attempt in the learner's hash chain, with what is needed to check it.
 
-    `content` is the attempt's canonical content as the store hashes it. When
-    prompts are left out, the fields in `redacted` are replaced by
+    `content` is the attempt's canonical content as the store hashes it, and
+    what `coach verify` replays. When prompts are left out (and always before
+    the window), the fields in `redacted` are replaced by
     `{"sha256": <hex of their canonical JSON>}`; the store hash can then not be
-    recomputed, and `seal` (sha256 of `hash` + canonical JSON of `content`)
-    binds the redacted content to the chain instead.
+    recomputed, and `seal` binds the redacted content to the chain instead: an
+    HMAC-SHA256 of `hash` + canonical JSON of `content` under a key derived from
+    the organisation's signing key (the export's `seal` says which scheme).
     """
 
-    position: int = Field(ge=0, description="0-based position in the exported window.")
+    position: int = Field(ge=0, description="0-based position in the learner's chain.")
     id: int
     exercise_id: str
     finished_at: AwareDatetime
@@ -103,18 +105,23 @@ class ChainAttempt(_Model):
 
 
 class Chain(_Model):
+    """The learner's attempts from their first, so `coach verify` can replay the
+    level; the window the figures cover is `attempts[attempts_before_window:]`."""
+
     anchor: Hash = Field(
         pattern=r"^[0-9a-f]{64}$",
         description="Hash of the attempt before the window (GENESIS, 64 zeros, from the start).",
     )
     head: Hash | None = Field(description="Hash of the last exported attempt.")
     attempts_before_window: int
-    length: int
-    attempts: list[ChainAttempt]
+    length: int = Field(description="Attempts in the window.")
+    attempts: list[ChainAttempt] = Field(
+        description="Every attempt from the first (empty in CSV and HTML builds)."
+    )
 
 
 class WeaknessRecord(_Model):
-    """A recurring mistake in the learner's recent attempts (see coach.coaching.weaknesses)."""
+    """A recurring mistake in the learner's recent attempts (see coach.engine.weaknesses)."""
 
     code: str
     label: str
@@ -130,6 +137,9 @@ class LearnerExport(_Model):
     role: str
     role_name: str | None
     target_level: int | None
+    self_report: int | None = Field(
+        description="The first-run self-report: the placement prior every replay starts from."
+    )
     demonstrated: Demonstrated
     gap: Gap
     attempts: int
@@ -169,10 +179,26 @@ class TeamRollup(_Model):
     by_role: list[RoleRollup]
 
 
+class ExportSignature(_Model):
+    """Ed25519 over the canonical JSON of the whole export without this member
+    (see `coach.export.signing`). The public key here is only a label: `coach
+    verify` checks against the organisation's key, never this one."""
+
+    algorithm: Literal["ed25519"]
+    key_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    public_key: str = Field(pattern=r"^ed25519:[A-Za-z0-9+/]{43}=$")
+    value: str = Field(pattern=r"^[A-Za-z0-9+/]{86}==$")
+
+
 class CapabilityExport(_Model):
-    schema_: Literal["coach-capability-export/1"] = Field(SCHEMA_ID, alias="schema")
+    schema_: Literal["coach-capability-export/2"] = Field(SCHEMA_ID, alias="schema")
     generated_at: AwareDatetime
     since: AwareDatetime | None
     include_prompts: bool
+    seal: Literal["hmac-sha256", "sha256"] = Field(
+        description="hmac-sha256: attempt seals keyed by the organisation's key; "
+        "sha256: unkeyed (an unsigned export)."
+    )
     learners: list[LearnerExport]
     team: TeamRollup
+    signature: ExportSignature | None = None

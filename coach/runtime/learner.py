@@ -12,7 +12,11 @@ DEFAULT_ROLE = "individual-contributor"
 
 
 def current_learner(store: Store, config: Config) -> LearnerRecord:
+    """The configured learner; created (one write) only the first time."""
     name = config.learner.name or _login_name()
+    found = store.find_learner(name, config.learner.email)
+    if found is not None:
+        return found
     return store.ensure_learner(name, config.learner.role or DEFAULT_ROLE, config.learner.email)
 
 

@@ -15,6 +15,15 @@ from coach.content.models import ReviewExercise
 from graders.traps import Mutation, choose_trap, should_plant
 
 TrapMode = Literal["auto", "never", "always"]
+TRAP_MODES: tuple[TrapMode, ...] = ("auto", "never", "always")
+
+
+def trap_mode(value: str) -> TrapMode:
+    """`value` as a trap mode (ValueError for anything else)."""
+    for mode in TRAP_MODES:
+        if value == mode:
+            return mode
+    raise ValueError(f"trap mode must be one of {', '.join(TRAP_MODES)}, not {value!r}")
 
 
 class Shown(BaseModel):

@@ -1,8 +1,9 @@
 """The TUI's single entry point: one learner, their config, catalog and store.
 
 Plain Python (no textual), so everything a screen does is testable headless.
-It delegates: selection and metrics to the engine, attempts to
-`runtime.attempt`, recording to `runtime.progress`, drafts to the store.
+It holds what is not an attempt: who is practising, what comes next, their
+standing, drafts and history. Each attempt is an `Attempt` (`start`), the
+one path every front end drives.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from coach import llm
-from coach.coaching.weaknesses import WINDOW, Weakness, detect_weaknesses, training_exercises
 from coach.config import Config, load_config, save_config
 from coach.content import all_sources, load_catalog
 from coach.content.loader import Catalog
@@ -27,18 +27,16 @@ from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import RoleGap, role_gap
 from coach.engine.select import next_exercise
 from coach.llm.choices import spec_for
-from coach.runtime import attempt as run
-from coach.runtime.fit import FitGrade, fit_outcome
-from coach.runtime.judge import make_judge
-from coach.runtime.kinds import MULTI_STEP, run_kind
+from coach.runtime.attempt import Attempt, AttemptSetup, stream_answer
+from coach.runtime.evidence import evidence_of
+from coach.runtime.kinds import MULTI_STEP
 from coach.runtime.learner import DEFAULT_ROLE, current_learner
-from coach.runtime.outcome import AttemptOutcome
-from coach.runtime.present import Shown, TrapMode
-from coach.runtime.progress import RecordedAttempt, evidence_of, record_attempt, tracker_for
-from coach.runtime.runs import KindRun, Progress, conclude_run
+from coach.runtime.present import TrapMode
+from coach.runtime.recording import current_standing
+from coach.runtime.serving import withhold_unproven
+from coach.runtime.weaknesses import WINDOW, Weakness, detect_weaknesses, training_exercises
 from coach.store import Store, open_store
-from coach.store.records import AttemptRecord, LearnerRecord
-from graders.judgment import Judgment
+from coach.store.records import AttemptRecord, LearnerRecord, Standing
 
 # Kinds the TUI runs end to end so far.
 PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT}) | MULTI_STEP
@@ -131,16 +129,22 @@ class Session:
     def open(cls, config: Config | None = None, **options: Any) -> Session:
         """Load config (ConfigError propagates), catalog and store."""
         config = config if config is not None else load_config()
-        catalog = load_catalog(all_sources(config.pack_dirs()))
+        catalog = withhold_unproven(load_catalog(all_sources(config.pack_dirs())))
         store = open_store(config.effective_database_url())
         return cls(config, catalog, store, **options)
 
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def reload_catalog(self) -> None:
         """Load the content again (after the learner saved an exercise of their own)."""
-        self.catalog = load_catalog(all_sources(self.config.pack_dirs()))
+        self.catalog = withhold_unproven(load_catalog(all_sources(self.config.pack_dirs())))
 
     # --- who and where ----------------------------------------------------------
 
@@ -154,14 +158,18 @@ class Session:
             self._learner = current_learner(self.store, self.config)
         return self._learner
 
+    def standing(self) -> Standing:
+        """The learner's stored standing (a replay only when it is stale)."""
+        return current_standing(self.store, self.learner)
+
     @property
     def placing(self) -> bool:
         """True until a placement (or the first practice attempt) has set a level."""
-        return tracker_for(self.store, self.learner.id).level is None
+        return self.standing().level is None
 
     @property
     def level(self) -> int:
-        level = tracker_for(self.store, self.learner.id).level
+        level = self.standing().level
         return level if level is not None else start_level(self.learner.self_report)
 
     def level_info(self, number: int | None = None) -> Level | None:
@@ -230,110 +238,38 @@ class Session:
     def spec(self) -> llm.ModelSpec:
         return spec_for(self.config)
 
-    def coach_spec(self) -> llm.ModelSpec | None:
-        """The model that writes critiques (calls are charged to `self.spend`); None: off."""
-        from coach.coaching.critique import coach_model_spec  # coaching builds on the runtime
-
-        return coach_model_spec(self.config)
-
-    async def produce(
-        self, exercise: Any, prompt: str, on_text: Callable[[str], None] | None = None
-    ) -> llm.CallResult:
-        return await run.produce(exercise, prompt, self.spec(), on_text=on_text, spend=self.spend)
-
-    def present(self, exercise: Any, real_output: str | None) -> Shown:
-        return run.present(exercise, real_output, self.trap_mode, self.rng, self.config.trap_rate)
-
-    def conclude(
+    def start(
         self,
         exercise: Any,
         *,
-        started_at: datetime,
-        shown: Shown,
-        judgment: Judgment | None,
-        prompt: str | None = None,
-        call: llm.CallResult | None = None,
-    ) -> AttemptOutcome:
-        """Grade the attempt. Blocking: call it from a thread worker."""
-        judge = None
-        if self.config.judge_model:
-            judge = make_judge(spec_for(self.config, self.config.judge_model), self.spend)
-        return run.conclude(
-            exercise,
-            started_at=started_at,
-            shown=shown,
-            judgment=judgment,
-            prompt=prompt,
-            call=call,
-            spec=self.spec() if call is not None else None,
-            judge=judge,
-        )
-
-    def _judge(self) -> Callable[[str], str] | None:
-        if not self.config.judge_model:
-            return None
-        return make_judge(spec_for(self.config, self.config.judge_model), self.spend)
-
-    async def run(
-        self, exercise: Any, learner_input: str, on_progress: Progress | None = None
-    ) -> KindRun:
-        """Run a multi-step kind on the learner's text (input errors raise ValueError)."""
-        return await run_kind(
-            exercise,
-            learner_input,
-            self.spec(),
+        placement: bool = False,
+        model: str | None = None,
+        api_base: str | None = None,
+    ) -> Attempt:
+        """A new attempt at `exercise` by this learner, on the practice model unless
+        `model` (a configured name or a model string) says otherwise."""
+        setup = AttemptSetup(
+            store=self.store,
+            learner_id=self.learner.id,
+            config=self.config,
             rng=self.rng,
-            trap_mode=self.trap_mode,
-            trap_rate=self.config.trap_rate,
-            on_progress=on_progress,
             spend=self.spend,
-            judge=self._judge(),
+            trap_mode=self.trap_mode,
+            sprint_id=self.sprint_id,
+            model=model,
+            api_base=api_base,
         )
+        return Attempt(setup, exercise, placement=placement)
 
-    def conclude_run_of(
-        self,
-        exercise: Any,
-        run: KindRun,
-        learner_input: str,
-        judgment: Judgment | None,
-        started_at: datetime,
-    ) -> AttemptOutcome:
-        try:
-            spec: llm.ModelSpec | None = self.spec()
-        except llm.ModelError:
-            spec = None
-        return conclude_run(
-            exercise,
-            run,
-            started_at=started_at,
-            learner_input=learner_input,
-            judgment=judgment,
-            model=spec.model if spec else None,
-            model_tier=spec.tier if spec else None,
-        )
+    async def sample(
+        self, exercise: Any, prompt: str, on_text: Callable[[str], None] | None = None
+    ) -> llm.CallResult:
+        """One answer from the practice model, not an attempt (an own task's example output)."""
+        return await stream_answer(self.spec(), exercise, prompt, on_text=on_text, spend=self.spend)
 
     def starter_text(self, exercise: Any) -> str:
         """What the editor starts with for a multi-step kind (empty for the others)."""
         return starter_text(exercise)
-
-    def may_plant(self, exercise: Any) -> bool:
-        """Whether an attempt at this exercise can show a planted flaw (the same for every try)."""
-        if self.trap_mode == "never" or not exercise.judgment.traps:
-            return False
-        rate = (
-            exercise.judgment.trap_rate if self.config.trap_rate is None else self.config.trap_rate
-        )
-        return self.trap_mode == "always" or rate > 0
-
-    def conclude_fit(self, exercise: Any, grade: FitGrade, started_at: datetime) -> AttemptOutcome:
-        return fit_outcome(exercise, grade, started_at)
-
-    def record(self, outcome: AttemptOutcome) -> RecordedAttempt:
-        recorded = record_attempt(
-            self.store, self.config, self.catalog, outcome, sprint_id=self.sprint_id
-        )
-        self.clear_draft(outcome.exercise_id)
-        return recorded
 
     # --- drafts ---------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ command in another terminal, a sprint board):
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import URL, make_url
 
 BUSY_TIMEOUT_MS = 30_000
+LOCK_WAIT_S = 600.0  # then "database is locked" reaches the caller
 
 # Execution option naming the BEGIN variant for the next transaction (SQLite only).
 _BEGIN_OPTION = "coach_sqlite_begin"
@@ -84,11 +87,27 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
     On PostgreSQL this is an ordinary transaction; callers lock the rows they
     extend (SELECT … FOR UPDATE) themselves.
+
+    SQLite's busy handler is not a queue: under many writers one can wait past
+    the busy timeout and get "database is locked" at BEGIN, before anything
+    was read or written. That BEGIN is retried (after a short random pause)
+    for up to `LOCK_WAIT_S`, so a busy team database slows writers down
+    instead of failing them.
     """
-    with engine.connect() as conn:
-        conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        with conn.begin():
-            yield conn
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        with engine.connect() as conn:
+            conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            try:
+                transaction = conn.begin()
+            except sa.exc.OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
+                continue
+            with transaction:
+                yield conn
+            return
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,8 @@ from pydantic import (
     JsonValue,
     model_validator,
 )
+
+from coach.store.payloads import StoredCheck, StoredJudgment, StoredTrap, checks_of
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -115,6 +117,18 @@ class NewAttempt(Record):
             object.__setattr__(self, "duration_s", wall)
         return self
 
+    # --- typed views of the JSON payloads (see `payloads`) -------------------
+
+    def check_results(self) -> list[StoredCheck]:
+        """Every check result, each hidden input's included."""
+        return checks_of(self.checks, self.details)
+
+    def judgment_payload(self) -> StoredJudgment | None:
+        return None if self.judgment is None else StoredJudgment.model_validate(self.judgment)
+
+    def trap_payload(self) -> StoredTrap | None:
+        return None if self.trap is None else StoredTrap.model_validate(self.trap)
+
 
 class AttemptSummary(NamedTuple):
     """The few fields of an attempt that bulk readers (exports, boards) need.
@@ -164,6 +178,17 @@ class LevelEvent(Record):
     provisional: bool
 
 
+class NewLevelEvent(Record):
+    """A level event to store with the attempt that caused it (ids come from the store)."""
+
+    at: UtcDatetime
+    from_level: int | None
+    to_level: int
+    reason: str
+    evidence: JsonObject
+    provisional: bool
+
+
 class Draft(Record):
     learner_id: int
     exercise_id: str
@@ -194,3 +219,7 @@ class Standing(Record):
     p_level: float | None = None
     weaknesses: list[JsonObject] = Field(default_factory=list)
     updated_at: UtcDatetime
+    # What recording the next attempt continues from (the engine's snapshot after
+    # head_hash, the recent window): written by coach itself from JSON dumps,
+    # so it is not re-validated value by value (it is large).
+    tracker: dict[str, Any] | None = None

@@ -174,4 +174,7 @@ standings = sa.Table(
     sa.Column("p_level", sa.Float, nullable=True),
     sa.Column("weaknesses", _json(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # The engine's state after `head_hash` (see engine TrackerSnapshot): recording
+    # the next attempt continues from it. None: replay (older rows, new engine).
+    sa.Column("tracker", _json(), nullable=True),
 )

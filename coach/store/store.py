@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -26,6 +27,7 @@ from coach.store.records import (
     LearnerRecord,
     LevelEvent,
     NewAttempt,
+    NewLevelEvent,
     SprintRecord,
     Standing,
     learner_key,
@@ -85,6 +87,35 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 
 class UnknownLearner(LookupError):
     """No learner with this id."""
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What `Store.record_attempt` has read and written so far, inside its
+    transaction, for the caller to decide the level events and the standing."""
+
+    learner: LearnerRecord
+    record: AttemptRecord  # the attempt just appended
+    standing: Standing | None  # as stored before this attempt
+    attempts_before: int
+    # Read in the same transaction, under the write lock (oldest first, this one included).
+    recent: Callable[[int], list[AttemptRecord]]
+    history: Callable[[], list[AttemptRecord]]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The caller's decision: events to store and the standing after the attempt."""
+
+    events: Sequence[NewLevelEvent]
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class Recorded:
+    record: AttemptRecord
+    events: list[LevelEvent]
+    standing: Standing
 
 
 def _utc_now() -> datetime:
@@ -214,6 +245,88 @@ class Store:
             (attempt_id,) = result.inserted_primary_key or (None,)
         return AttemptRecord.model_validate({**values, "id": attempt_id})
 
+    def record_attempt(
+        self,
+        learner_id: int,
+        attempt: NewAttempt,
+        conclude: Callable[[Appended], Conclusion],
+        *,
+        clear_draft: str | None = None,
+    ) -> Recorded:
+        """Append the attempt, its level events and the learner's standing, and
+        remove the exercise's draft: one transaction, all or nothing.
+
+        `conclude` runs inside the transaction, under the write lock (SQLite's
+        BEGIN IMMEDIATE, PostgreSQL's row lock on the learner), so the events
+        it computes follow from exactly the state this transaction extends;
+        concurrent recorders for one learner queue. If it raises, nothing is kept.
+        """
+        content = attempt.model_dump(include=set(HASHED_FIELDS))
+        with write_transaction(self._engine) as conn:
+            learner_row = conn.execute(
+                sa.select(learners).where(learners.c.id == learner_id).with_for_update()
+            ).first()
+            if learner_row is None:
+                raise UnknownLearner(learner_id)
+            learner = LearnerRecord.model_validate(_row(learner_row))
+            standing_row = conn.execute(
+                sa.select(standings).where(standings.c.learner_id == learner_id)
+            ).first()
+            stored = None if standing_row is None else Standing.model_validate(_row(standing_row))
+            head = sa.select(attempts.c.hash).where(attempts.c.learner_id == learner_id)
+            prev_hash = conn.execute(head.order_by(attempts.c.id.desc()).limit(1)).scalar()
+            if stored is not None and stored.head_hash == prev_hash:
+                count = stored.attempts  # fresh standing: no need to count the chain
+            else:
+                count = conn.execute(
+                    sa.select(sa.func.count()).where(attempts.c.learner_id == learner_id)
+                ).scalar_one()
+            prev_hash = prev_hash or GENESIS
+            values = {
+                **content,
+                "learner_id": learner_id,
+                "prev_hash": prev_hash,
+                "hash": chain_hash(prev_hash, attempt),
+            }
+            result = conn.execute(sa.insert(attempts).values(**values))
+            (attempt_id,) = result.inserted_primary_key or (None,)
+            record = AttemptRecord.model_validate({**values, "id": attempt_id})
+
+            def recent(n: int) -> list[AttemptRecord]:
+                return self._attempts_in(conn, learner_id, limit=n)
+
+            def history() -> list[AttemptRecord]:
+                return self._attempts_in(conn, learner_id)
+
+            decision = conclude(
+                Appended(learner, record, stored, count, recent=recent, history=history)
+            )
+            events = []
+            for new in decision.events:
+                row = {**new.model_dump(), "learner_id": learner_id}
+                inserted = conn.execute(sa.insert(level_events).values(**row))
+                (event_id,) = inserted.inserted_primary_key or (None,)
+                events.append(LevelEvent.model_validate({**row, "id": event_id}))
+            self._upsert_standing(conn, decision.standing)
+            if clear_draft is not None:
+                conn.execute(
+                    sa.delete(drafts).where(
+                        drafts.c.learner_id == learner_id, drafts.c.exercise_id == clear_draft
+                    )
+                )
+        return Recorded(record, events, decision.standing)
+
+    @staticmethod
+    def _attempts_in(
+        conn: Connection, learner_id: int, limit: int | None = None
+    ) -> list[AttemptRecord]:
+        query = sa.select(attempts).where(attempts.c.learner_id == learner_id)
+        query = query.order_by(attempts.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        rows = conn.execute(query).all()
+        return [AttemptRecord.model_validate(_row(r)) for r in reversed(rows)]
+
     def attempts(
         self, learner_id: int, since: datetime | None = None, limit: int | None = None
     ) -> list[AttemptRecord]:
@@ -271,6 +384,15 @@ class Store:
             finally:
                 cursor.close()
         return out
+
+    def chain_head(self, learner_id: int) -> tuple[str, int]:
+        """The hash at the head of the learner's chain (GENESIS when empty) and its length."""
+        head = sa.select(attempts.c.hash).where(attempts.c.learner_id == learner_id)
+        count = sa.select(sa.func.count()).where(attempts.c.learner_id == learner_id)
+        with read_transaction(self._engine) as conn:
+            last = conn.execute(head.order_by(attempts.c.id.desc()).limit(1)).scalar()
+            total = conn.execute(count).scalar_one()
+        return (last or GENESIS, int(total))
 
     def chain_links(self, attempt_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """(prev_hash, hash) of the given attempts, by attempt id."""
@@ -341,16 +463,20 @@ class Store:
 
     def save_standing(self, standing: Standing) -> None:
         """Insert or replace the learner's standing."""
-        values = standing.model_dump()
         with write_transaction(self._engine) as conn:
             self._require_learner(conn, standing.learner_id)
-            insert = dialect_insert(conn, standings).values(**values)
-            conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=[standings.c.learner_id],
-                    set_={k: v for k, v in values.items() if k != "learner_id"},
-                )
+            self._upsert_standing(conn, standing)
+
+    @staticmethod
+    def _upsert_standing(conn: Connection, standing: Standing) -> None:
+        values = standing.model_dump()
+        insert = dialect_insert(conn, standings).values(**values)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[standings.c.learner_id],
+                set_={k: v for k, v in values.items() if k != "learner_id"},
             )
+        )
 
     def standings(self, learner_ids: Sequence[int] | None = None) -> dict[int, Standing]:
         """Stored standings by learner id (all learners when `learner_ids` is None)."""

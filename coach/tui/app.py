@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -12,6 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+from coach.tui.messages import Practise
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -130,6 +132,22 @@ class CoachApp(App[None]):
 
     def action_open(self, name: str) -> None:
         self.open_optional(name)
+
+    def on_practise(self, message: Practise) -> None:
+        self.practise(message.exercise)
+
+    def practise(self, exercise: Any) -> None:
+        """Start the practice flow on `exercise` (then next, or again, until home)."""
+        from coach.tui.flow import PRACTICE_GROUP, practise
+
+        if self.session is None:
+            return
+        self.run_worker(
+            practise(self, self.session, exercise),
+            group=PRACTICE_GROUP,
+            exclusive=True,
+            exit_on_error=True,
+        )
 
     def action_own_task(self) -> None:
         from coach.tui.screens.own_task import OwnTaskScreen

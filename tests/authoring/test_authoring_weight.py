@@ -15,6 +15,7 @@ from coach.engine.params import DEFAULT_PARAMS
 from coach.runtime.evidence import evidence_of
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.present import Shown
+from coach.runtime.recording import record_outcome
 from coach.runtime.session import Session
 from graders.registry import grade_output
 
@@ -98,7 +99,7 @@ def test_an_attempt_on_a_private_exercise_is_stored_and_read_as_private() -> Non
             real_output=good,
             output_grade=grade_output(good, exercise.checks),
         )
-        session.record(outcome)
+        record_outcome(session.store, session.learner.id, outcome)
     mine_record, public_record = session.history()
     assert mine_record.exercise_private is True
     assert public_record.exercise_private is None  # older attempts' hashes unchanged

@@ -36,8 +36,8 @@ import sqlalchemy as sa
 from coach.content import load_catalog
 from coach.engine.replay import LearnerTracker
 from coach.export import build_export, write_csv, write_html
-from coach.runtime.evidence import evidence_of
-from coach.runtime.standing import standing_of
+from coach.runtime.evidence import evidence_of, weakness_evidence_of
+from coach.runtime.recording import standing_of
 from coach.store import GENESIS, NewAttempt, Store, chain_hash, open_store
 from coach.store.schema import attempts, learners, level_events, standings
 
@@ -116,7 +116,9 @@ def settle(store: Store, learner_id: int) -> None:
                 sa.insert(level_events),
                 [{**e.model_dump(), "learner_id": learner_id} for e in tracker.events],
             )
-    store.save_standing(standing_of(learner_id, records, tracker))
+    head = records[-1].hash if records else GENESIS
+    recent = [weakness_evidence_of(r) for r in records[-40:]]
+    store.save_standing(standing_of(learner_id, head, len(records), tracker, recent))
 
 
 def dump_sql(db: Path, out: Path) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fake_openai import FakeOpenAI, Reply, Status
+from graded import graded_outcome
 
 from coach import llm
 from coach.coaching.critique import (
@@ -19,7 +19,6 @@ from coach.coaching.critique import (
 )
 from coach.config import Config, ModelEntry
 from coach.content import all_sources, load_catalog
-from coach.runtime.attempt import conclude
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.present import Shown
 from graders.judgment import Judgment
@@ -43,21 +42,13 @@ def exercise() -> Any:
 
 def graded(exercise: Any, output: str, *, shown: Shown | None = None) -> AttemptOutcome:
     """A real graded attempt: the learner's prompt, the output, and an 'acceptable' call."""
-    call = llm.CallResult(
-        text=output,
-        model="openai/fake-model",
-        finish_reason="stop",
-        usage=None,
-        cost_usd=None,
-        latency_s=0.1,
-    )
-    return conclude(
+    return graded_outcome(
         exercise,
-        started_at=datetime.now(UTC),
-        shown=shown or Shown(text=output),
+        output,
+        PROMPT,
+        shown=shown,
         judgment=Judgment(verdict="ok", confidence=0.8),
-        prompt=PROMPT,
-        call=call,
+        model="openai/fake-model",
     )
 
 

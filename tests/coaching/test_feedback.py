@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fake_openai import FakeOpenAI, Reply
+from graded import graded_outcome
 
 from coach import llm
 from coach.cli import main
 from coach.coaching.feedback import CoachNote, coaching_notes
 from coach.content import load_catalog
 from coach.content.models import PromptExercise
-from coach.llm.result import CallResult
-from coach.runtime.attempt import conclude
 from coach.runtime.evals import CaseResult, VariantResults, score_evals
 from coach.runtime.grading import grade_judgment_of
 from coach.runtime.instructions import run_instructions
@@ -65,18 +64,9 @@ def graded(
     shown: Shown | None = None,
     judge: Any = None,
 ) -> AttemptOutcome:
-    """The real path: `conclude` grades the output with the real graders, then the judgment."""
-    call = CallResult(
-        text=output, model="fake", finish_reason="stop", usage=None, cost_usd=None, latency_s=0.0
-    )
-    return conclude(
-        exercise,
-        started_at=datetime.now(UTC),
-        shown=shown or Shown(text=output),
-        judgment=judgment,
-        prompt=prompt,
-        call=call,
-        judge=judge,
+    """The real path: an attempt grades the output with the real graders, then the judgment."""
+    return graded_outcome(
+        exercise, output, prompt, shown=shown, judgment=judgment, judge=judge
     )
 
 

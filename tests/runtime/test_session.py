@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from fake_openai import Reply
 
 from coach.config import Config, ConfigError, ModelEntry, config_path
+from coach.engine import ENGINE_VERSION
 from coach.runtime.fit import grade_fit
+from coach.runtime.recording import is_fresh
 from coach.runtime.session import PLAYABLE, Session
-from coach.runtime.standing import ENGINE_VERSION, is_fresh
 from graders.judgment import Judgment
 
 
@@ -58,20 +59,13 @@ async def test_prompt_attempt_records_and_clears_the_draft(fake) -> None:
     session.save_draft(exercise.id, "my prompt")
     assert session.load_draft(exercise.id) == "my prompt"
     pieces: list[str] = []
-    started = datetime.now(UTC)
-    call = await session.produce(exercise, "my prompt", pieces.append)
-    assert "".join(pieces) == call.text
-    shown = session.present(exercise, call.text)
-    outcome = session.conclude(
-        exercise,
-        started_at=started,
-        shown=shown,
-        judgment=Judgment(verdict="ok", confidence=0.8),
-        prompt="my prompt",
-        call=call,
-    )
-    assert outcome.output_passed
-    recorded = session.record(outcome)
+    attempt = session.start(exercise)
+    await attempt.produce("my prompt", on_text=pieces.append)
+    assert attempt.call is not None and "".join(pieces) == attempt.call.text
+    attempt.present()
+    outcome = attempt.grade(Judgment(verdict="ok", confidence=0.8))
+    assert outcome.output_passed and outcome.prompt == "my prompt"
+    recorded = attempt.record()
     assert recorded.record.id
     assert session.load_draft(exercise.id) is None
     assert len(session.history()) == 1
@@ -92,8 +86,9 @@ def test_fit_grade_is_the_share_of_steps_right() -> None:
     assert graded.score == pytest.approx((len(key) - 1) / len(key))
     assert graded.passed == (graded.score >= exercise.pass_share)
     assert grade_fit(exercise, {}).score == 0.0
-    outcome = session.conclude_fit(exercise, graded, datetime.now(UTC))
-    assert session.record(outcome).record.output_score == pytest.approx(graded.score)
+    attempt = session.start(exercise)
+    attempt.answer_fit(wrong)
+    assert attempt.record().record.output_score == pytest.approx(graded.score)
 
 
 def test_streak_counts_days_in_a_row() -> None:
@@ -117,20 +112,14 @@ def test_session_imports_neither_textual_nor_litellm() -> None:
 
 
 def _judge_review(session: Session, verdict: str = "ok") -> None:
-    exercise = session.exercise("l1-seat-quote-review")
-    shown = session.present(exercise, None)
-    outcome = session.conclude(
-        exercise,
-        started_at=datetime.now(UTC),
-        shown=shown,
-        judgment=Judgment(verdict=verdict, confidence=0.8),  # type: ignore[arg-type]
-    )
-    session.record(outcome)
+    attempt = session.start(session.exercise("l1-seat-quote-review"))
+    attempt.present()
+    attempt.finish(Judgment(verdict="wrong" if verdict == "wrong" else "ok", confidence=0.8))
 
 
 def test_progress_replays_level_and_ability_attempt_by_attempt() -> None:
     from coach.engine.replay import LearnerTracker
-    from coach.runtime.progress import evidence_of
+    from coach.runtime.evidence import evidence_of
 
     session = Session.open(seed=1, trap_mode="never")
     session.save_profile("Ada", "analyst", "local/smollm2")
@@ -188,20 +177,14 @@ async def test_run_and_conclude_an_instructions_attempt(fake) -> None:
             behaviour=Reply(text=exercise.reference.good_outputs[item.id]),
         )
     seen: list[tuple[str, int, int]] = []
-    started = datetime.now(UTC)
-    run = await session.run(exercise, exercise.reference.solution, lambda *p: seen.append(p))
-    assert run.grade.passed and seen[-1][1:] == (4, 4)
-    outcome = session.conclude_run_of(
-        exercise,
-        run,
-        exercise.reference.solution,
-        Judgment(verdict="ok", confidence=0.8),
-        started,
-    )
+    attempt = session.start(exercise)
+    await attempt.produce(exercise.reference.solution, on_progress=lambda *p: seen.append(p))
+    assert attempt.run is not None and attempt.run.grade.passed and seen[-1][1:] == (4, 4)
+    outcome = attempt.grade(Judgment(verdict="ok", confidence=0.8))
     assert outcome.model == "openai/fake-model"
     assert outcome.details is not None and len(outcome.details["inputs"]) == 4
     assert outcome.judgment_grade is not None and outcome.judgment_grade.correct
-    session.record(outcome)
+    attempt.record()
     assert session.history()[0].exercise_id == exercise.id
 
 
@@ -212,7 +195,7 @@ async def test_run_raises_input_errors_before_any_call(fake) -> None:
     session.save_profile("Ada", "analyst", "fake")
     bad = '[[steps]]\nname = "a"\ntemplate = "{nothing}"\n'
     with pytest.raises(PipelineError):
-        await session.run(session.exercise("l4-refund-amount-pipeline"), bad, None)
+        await session.start(session.exercise("l4-refund-amount-pipeline")).produce(bad)
     assert fake.chat_requests == []
 
 
@@ -222,16 +205,9 @@ async def test_recording_an_attempt_stores_a_fresh_standing(fake) -> None:
     exercise = session.exercise("l1-renewal-dates-to-json")
     for _ in range(2):
         fake.queue(Reply(text=exercise.reference.good_output))
-        call = await session.produce(exercise, "my prompt", lambda _piece: None)
-        outcome = session.conclude(
-            exercise,
-            started_at=datetime.now(UTC),
-            shown=session.present(exercise, call.text),
-            judgment=Judgment(verdict="ok", confidence=0.8),
-            prompt="my prompt",
-            call=call,
-        )
-        recorded = session.record(outcome)
+        attempt = session.start(exercise)
+        await attempt.produce("my prompt")
+        recorded = attempt.finish(Judgment(verdict="ok", confidence=0.8))
         standing = session.store.standings()[session.learner.id]
         assert standing.head_hash == recorded.record.hash
         assert standing.engine_version == ENGINE_VERSION

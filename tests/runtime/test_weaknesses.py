@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from coach.coaching.weaknesses import (
-    MIN_COUNT,
+from coach.engine.weaknesses import MIN_COUNT
+from coach.runtime.weaknesses import (
     Weakness,
     detect_weaknesses,
     training_exercises,

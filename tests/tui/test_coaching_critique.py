@@ -10,10 +10,10 @@ import pytest
 from fake_openai import FakeOpenAI, Reply, Slow
 from textual.widgets import Select, Static, TextArea
 
+from coach.coaching.critique import coach_model_spec
 from coach.config import ModelEntry, load_config
 from coach.runtime.session import Session
 from coach.tui.app import CoachApp
-from coach.tui.screens.exercise import screen_for
 from coach.tui.screens.feedback import FeedbackScreen
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.judgment import JudgmentScreen
@@ -55,7 +55,7 @@ def critic(api_base: str, model: str = "openai/gpt-4o-mini") -> ModelEntry:
 async def judge_renewal(app: CoachApp, pilot: Any, session: Session) -> None:
     """Write a prompt, send it, call the output acceptable and submit: up to the feedback."""
     await settle(app, pilot)
-    app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+    app.practise(session.exercise(RENEWAL))
     await settle(app, pilot)
     app.screen.query_one("#prompt", TextArea).insert(PROMPT)
     await pilot.press("f5")
@@ -175,7 +175,7 @@ async def test_a_review_exercise_gets_advice_on_the_judgment(fake: FakeOpenAI) -
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(REVIEW)))
+        app.practise(session.exercise(REVIEW))
         await settle(app, pilot)
         await pilot.press("f5")
         await settle(app, pilot)
@@ -207,9 +207,9 @@ async def test_settings_turns_the_coach_model_on_and_off(fake: FakeOpenAI) -> No
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load_config().coach_model == "critic"
-        assert session.coach_spec() is not None
+        assert coach_model_spec(session.config) is not None
         select.value = Select.NULL
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load_config().coach_model is None
-        assert session.coach_spec() is None
+        assert coach_model_spec(session.config) is None

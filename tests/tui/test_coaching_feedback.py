@@ -8,7 +8,7 @@ from pathlib import Path
 from fake_openai import FakeOpenAI, Reply
 from textual.widgets import Static, TextArea
 
-from coach.tui.screens.exercise import ExerciseScreen, FitScreen, screen_for
+from coach.tui.screens.exercise import ExerciseScreen, FitScreen
 from coach.tui.screens.feedback import FeedbackScreen
 from coach.tui.screens.judgment import JudgmentScreen
 from coach.tui.screens.run import RunScreen
@@ -26,7 +26,7 @@ async def test_a_failed_check_is_coached_on_the_feedback_screen(fake: FakeOpenAI
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).insert("List every date as a JSON list.")
         await pilot.press("f5")
@@ -58,7 +58,7 @@ async def test_hints_one_at_a_time_before_sending(fake: FakeOpenAI) -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         assert isinstance(app.screen, ExerciseScreen)
         box = app.screen.query_one("#hints", Static)
@@ -94,13 +94,11 @@ async def test_an_exercise_without_hints_says_so() -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        screen = screen_for(
-            session,
+        app.practise(
             exercise.model_copy(
                 update={"reference": exercise.reference.model_copy(update={"hints": []})}
-            ),
+            )
         )
-        app.push_screen(screen)
         await settle(app, pilot)
         assert isinstance(app.screen, FitScreen)
         await pilot.press("f2")
@@ -116,7 +114,7 @@ async def test_hints_on_a_run_screen_through_a_rebound_key(fake: FakeOpenAI) -> 
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         assert isinstance(app.screen, RunScreen)
         await pilot.press("ctrl+t")
@@ -137,7 +135,7 @@ async def test_the_command_palette_shows_a_hint() -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()

@@ -8,7 +8,7 @@ from textual.widgets import Select
 
 from coach.engine.ability import Scale
 from coach.engine.placement import SELF_REPORT_LEVELS
-from coach.runtime.progress import tracker_for
+from coach.runtime.recording import replay_of
 from coach.tui.screens.first_run import FirstRunScreen
 from coach.tui.screens.home import HomeScreen
 
@@ -37,7 +37,7 @@ async def test_the_self_report_sets_the_prior_and_the_starting_level(fake) -> No
 
     assert session.learner.self_report == BUILDS_ASSISTANTS
     assert session.level == 4
-    prior = tracker_for(session.store, session.learner.id).ability
+    prior = replay_of(session.learner, session.history()).ability
     # Centred on the answer (the grid's edge at +7 pulls the mean in a little).
     centre = Scale().centre(SELF_REPORT_LEVELS[BUILDS_ASSISTANTS])
     assert prior.theta() == pytest.approx(centre, abs=0.05)
@@ -54,6 +54,6 @@ async def test_skipping_the_self_report_keeps_the_wide_prior(fake) -> None:
         assert isinstance(app.screen, HomeScreen)
     assert session.learner.self_report is None
     assert session.level == 1
-    assert tracker_for(session.store, session.learner.id).ability.theta() == pytest.approx(
+    assert replay_of(session.learner, session.history()).ability.theta() == pytest.approx(
         0, abs=0.05
     )

@@ -10,7 +10,6 @@ import tomli_w
 from fake_openai import Reply, Slow, ToolCalls
 from textual.widgets import Collapsible, Static, TextArea
 
-from coach.tui.screens.exercise import screen_for
 from coach.tui.screens.feedback import FeedbackScreen
 from coach.tui.screens.judgment import JudgmentScreen
 from coach.tui.screens.run import RunScreen
@@ -27,7 +26,7 @@ EVALS = "l6-ticket-routing-evals"
 async def open_and_run(app: Any, session: Any, pilot: Any, exercise_id: str, text: str) -> None:
     """Open the exercise, replace the editor's text with `text`, run (F5) and wait."""
     await settle(app, pilot)
-    app.push_screen(screen_for(session, session.exercise(exercise_id)))
+    app.practise(session.exercise(exercise_id))
     await settle(app, pilot)
     assert isinstance(app.screen, RunScreen)
     editor = app.screen.query_one("#prompt", TextArea)
@@ -184,7 +183,7 @@ async def test_the_editor_starts_with_the_starter_and_hostile_output_stays_liter
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(AGENT)))
+        app.practise(session.exercise(AGENT))
         await settle(app, pilot)
         assert app.screen.query_one("#prompt", TextArea).text == session.starter_text(
             session.exercise(AGENT)
@@ -205,7 +204,7 @@ def test_run_screen_snapshot(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(PIPELINE)))
+        app.practise(session.exercise(PIPELINE))
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).cursor_blink = False
         await pilot.pause()
@@ -219,7 +218,7 @@ async def test_escape_cancels_a_run_and_keeps_the_input(fake) -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(INSTRUCTIONS)))
+        app.practise(session.exercise(INSTRUCTIONS))
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).insert("Answer from the passages.")
         await pilot.press("f5")

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Select, TextAr
 from coach.config import config_path
 from coach.runtime.session import Session
 from coach.tui.app import CoachApp, ProblemScreen
-from coach.tui.screens.exercise import ExerciseScreen, FitScreen, screen_for
+from coach.tui.screens.exercise import ExerciseScreen, FitScreen
 from coach.tui.screens.feedback import FeedbackScreen
 from coach.tui.screens.first_run import FirstRunScreen
 from coach.tui.screens.home import HomeScreen
@@ -50,7 +50,7 @@ async def test_full_loop_first_run_to_feedback(fake) -> None:
         assert isinstance(app.screen, HomeScreen)
         assert session.config.learner.name == "Ada"
 
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         assert isinstance(app.screen, ExerciseScreen)
         editor = app.screen.query_one("#prompt", TextArea)
@@ -82,7 +82,7 @@ async def test_review_exercise_needs_no_model(fake) -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise("l1-seat-quote-review")))
+        app.practise(session.exercise("l1-seat-quote-review"))
         await settle(app, pilot)
         assert not app.screen.query(TextArea)
         await pilot.press("f5")
@@ -114,7 +114,7 @@ async def test_fit_exercise_graded_against_the_key() -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         assert isinstance(app.screen, FitScreen)
         await pilot.press("f5")  # unanswered steps: a warning, nothing recorded
@@ -136,7 +136,7 @@ async def test_fit_exercise_graded_against_the_key() -> None:
 async def send_and_wait_for_text(app: CoachApp, pilot: Any, session: Session) -> OutputView:
     """Open the renewal exercise, send "my prompt", and wait for the first streamed text."""
     await settle(app, pilot)
-    app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+    app.practise(session.exercise(RENEWAL))
     await settle(app, pilot)
     app.screen.query_one("#prompt", TextArea).insert("my prompt")
     await pilot.press("f5")
@@ -170,7 +170,7 @@ async def test_provider_error_notifies_and_keeps_the_draft(closed_port: int) -> 
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+        app.practise(session.exercise(RENEWAL))
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).insert("kept prompt")
         await pilot.press("f5")
@@ -189,7 +189,7 @@ async def test_draft_is_restored_after_a_restart() -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, exercise))
+        app.practise(exercise)
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).insert("half a prompt")
         await pilot.press("escape")
@@ -202,7 +202,7 @@ async def test_draft_is_restored_after_a_restart() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        app.push_screen(screen_for(again, again.exercise(RENEWAL)))
+        app.practise(again.exercise(RENEWAL))
         await settle(app, pilot)
         assert app.screen.query_one("#prompt", TextArea).text == "half a prompt"
         assert any("Draft restored" in n.message for n in app._notifications)
@@ -214,7 +214,7 @@ async def test_hostile_output_is_shown_literally(fake) -> None:
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+        app.practise(session.exercise(RENEWAL))
         await settle(app, pilot)
         app.screen.query_one("#prompt", TextArea).insert("p")
         await pilot.press("f5")
@@ -277,7 +277,7 @@ async def test_a_stream_that_may_be_swapped_for_a_planted_flaw_is_not_shown(fake
     """Watching the real output stream must not give a planted flaw away."""
     session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="auto")
     session.save_profile("Ada", "analyst", "fake")
-    assert session.may_plant(session.exercise(RENEWAL))
+    assert session.start(session.exercise(RENEWAL)).may_plant()
     fake.queue(Reply(text="alpha beta gamma delta epsilon zeta", chunk_delay=0.2))
     app = app_for(session)
     async with app.run_test(size=SIZE) as pilot:

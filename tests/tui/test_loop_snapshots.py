@@ -9,7 +9,6 @@ import pytest
 from textual.widgets import TextArea
 
 from coach.llm.readiness import Readiness
-from coach.tui.screens.exercise import screen_for
 
 sys.path.insert(0, str(Path(__file__).parent))
 from loop_helpers import app_for, session_for, settle
@@ -51,7 +50,7 @@ def test_exercise_snapshot(snap_compare) -> None:
 
     async def run_before(pilot) -> None:
         await settle(app, pilot)
-        app.push_screen(screen_for(session, session.exercise(RENEWAL)))
+        app.practise(session.exercise(RENEWAL))
         await settle(app, pilot)
         editor = app.screen.query_one("#prompt", TextArea)
         editor.cursor_blink = False
@@ -63,7 +62,7 @@ def test_exercise_snapshot(snap_compare) -> None:
 
 async def _to_judgment(app, session, pilot) -> None:
     await settle(app, pilot)
-    app.push_screen(screen_for(session, session.exercise(REVIEW)))
+    app.practise(session.exercise(REVIEW))
     await settle(app, pilot)
     await pilot.press("f5")
     await settle(app, pilot)

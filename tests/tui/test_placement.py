@@ -16,7 +16,7 @@ from coach.config import Config, Learner
 from coach.content import load_catalog
 from coach.content.models import Kind
 from coach.runtime.fit import grade_fit
-from coach.runtime.progress import tracker_for
+from coach.runtime.recording import replay_of
 from coach.runtime.session import Session
 from coach.tui.screens.placement import PlacementScreen, build_bank, progress_text
 
@@ -103,7 +103,7 @@ async def test_correct_review_answers_place_within_fifteen() -> None:
         assert all(a.kind == "review" and a.judgment_correct for a in stored)
         events = session.store.level_events(session.learner.id)
         assert events and events[-1].to_level == result.level
-        assert not tracker_for(session.store, session.learner.id).placing
+        assert not replay_of(session.learner, session.history()).placing
 
         await pilot.press("c")
         await pilot.pause()

@@ -18,14 +18,9 @@ SIZE = (80, 24)
 
 
 def _judge_review(session: Session, verdict: str) -> None:
-    exercise = session.exercise("l1-seat-quote-review")
-    outcome = session.conclude(
-        exercise,
-        started_at=datetime.now(UTC),
-        shown=session.present(exercise, None),
-        judgment=Judgment(verdict=verdict, confidence=0.8),  # type: ignore[arg-type]
-    )
-    session.record(outcome)
+    attempt = session.start(session.exercise("l1-seat-quote-review"))
+    attempt.present()
+    attempt.finish(Judgment(verdict="wrong" if verdict == "wrong" else "ok", confidence=0.8))
 
 
 def _point(index: int, level: int | None, ability: float) -> ProgressPoint:

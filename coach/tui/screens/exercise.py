@@ -1,10 +1,15 @@
-"""An exercise: brief and materials, then your prompt (or steps), sent and streamed."""
+"""An exercise: brief and materials, then your prompt (or steps), sent and streamed.
+
+Each screen drives one `Attempt` up to the point where it is ready to judge
+and dismisses with what comes next (`JUDGE`, `DONE` when it was graded and
+recorded here, None for back); the practice flow (`coach.tui.flow`) decides
+which screen follows. No screen opens another.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -26,26 +31,21 @@ from textual.widgets import (
 from textual.worker import Worker
 
 from coach import llm
-from coach.content.models import Kind
-from coach.runtime.fit import CHOICES, grade_fit
-from coach.runtime.kinds import MULTI_STEP
+from coach.runtime.fit import CHOICES
 from coach.tui.widgets.output import OutputView
 from coach.tui.widgets.safe import materials_text, plain, safe_text
 
 if TYPE_CHECKING:
+    from coach.runtime.attempt import Attempt
     from coach.runtime.session import Session
+
+# What an exercise screen dismisses with.
+JUDGE = "judge"  # the attempt has an output for the learner to judge
+DONE = "done"  # the attempt was graded and recorded here (fit, evals): feedback next
 
 AUTOSAVE_SECONDS = 3.0
 # One id on every exercise screen, so a keymap entry rebinds it everywhere.
 HINT_BINDING = Binding("f2", "hint", "Hint", id="exercise.hint")
-
-
-def usage_line(call: llm.CallResult) -> str:
-    parts = []
-    if call.usage is not None:
-        parts.append(f"{call.usage.tokens_in} tokens in, {call.usage.tokens_out} out")
-    parts.append("cost unknown" if call.cost_usd is None else f"${call.cost_usd:.4f}")
-    return " · ".join(parts)
 
 
 def hints_text(hints: Sequence[str], shown: int) -> Text:
@@ -62,28 +62,20 @@ def hints_text(hints: Sequence[str], shown: int) -> Text:
     return out
 
 
-def screen_for(session: Session, exercise: Any) -> Screen[None]:
-    if exercise.kind == Kind.FIT:
-        return FitScreen(session, exercise)
-    if exercise.kind in MULTI_STEP:
-        from coach.tui.screens.run import RunScreen
-
-        return RunScreen(session, exercise)
-    return ExerciseScreen(session, exercise)
-
-
-class _Base(Screen[None]):
+class _Base(Screen[str | None]):
     DEFAULT_CSS = """
     #hints {
         margin-top: 1;
     }
     """
 
-    def __init__(self, session: Session, exercise: Any) -> None:
+    def __init__(self, session: Session, attempt: Attempt, *, text: str | None = None) -> None:
+        """`text`: what the editor starts with (the last try's prompt, on "try again")."""
         super().__init__()
         self.session = session
-        self.exercise = exercise
-        self.started_at = datetime.now(UTC)
+        self.attempt = attempt
+        self.exercise = attempt.exercise
+        self.start_text = text
         self.hints_shown = 0
 
     def hint_box(self) -> Static:
@@ -106,7 +98,7 @@ class _Base(Screen[None]):
 
     def header_text(self) -> Text:
         ex = self.exercise
-        return Text(f"{ex.title}  ·  level {ex.level} {ex.kind} · ~{ex.minutes} min", style="bold")
+        return Text(f"{plain(ex.title)}  ·  level {ex.level} {ex.kind} · ~{ex.minutes} min", style="bold")
 
 
 class ExerciseScreen(_Base):
@@ -119,9 +111,9 @@ class ExerciseScreen(_Base):
         HINT_BINDING,
     ]
 
-    def __init__(self, session: Session, exercise: Any) -> None:
-        super().__init__(session, exercise)
-        self.review = exercise.kind == Kind.REVIEW
+    def __init__(self, session: Session, attempt: Attempt, *, text: str | None = None) -> None:
+        super().__init__(session, attempt, text=text)
+        self.review = not attempt.needs_model
         self.sending: Worker[None] | None = None
         self._saved = ""
         self._text = ""
@@ -151,8 +143,9 @@ class ExerciseScreen(_Base):
             self.query_one("#send", Button).focus()
             return
         editor = self.query_one("#prompt", TextArea)
-        draft = self.session.load_draft(self.exercise.id)
-        if draft:
+        if self.start_text is not None:  # try again: from the last prompt
+            editor.text = self._text = self.start_text
+        elif draft := self.session.load_draft(self.exercise.id):
             editor.text = draft
             self._saved = self._text = draft
             self.notify("Draft restored.")
@@ -182,7 +175,7 @@ class ExerciseScreen(_Base):
         if self.sending is not None and self.sending.is_running:
             return
         if self.review:
-            self._judge(None)
+            self.dismiss(JUDGE)
             return
         prompt = self.prompt_text()
         if not prompt.strip():
@@ -200,7 +193,7 @@ class ExerciseScreen(_Base):
             self.sending.cancel()
             return
         self.save_draft()
-        self.app.pop_screen()
+        self.dismiss(None)
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#send", Button).disabled = busy
@@ -209,12 +202,12 @@ class ExerciseScreen(_Base):
     async def _send(self, prompt: str) -> None:
         output = self.query_one("#output", OutputView)
         usage = self.query_one("#usage", Static)
-        output.reset(blind=self.session.may_plant(self.exercise))
+        output.reset(blind=self.attempt.may_plant())
         usage.update("")
         self.query_one("#output-box").display = True
         self._busy(True)
         try:
-            call = await self.session.produce(self.exercise, prompt, output.append)
+            await self.attempt.produce(prompt, on_text=output.append)
         except asyncio.CancelledError:
             output.mark("[cancelled: the output above is partial; your prompt is kept]")
             self._busy(False)
@@ -229,24 +222,7 @@ class ExerciseScreen(_Base):
             self._busy(False)
             return
         self._busy(False)
-        usage.update(usage_line(call))
-        self._judge(call)
-
-    def _judge(self, call: llm.CallResult | None) -> None:
-        from coach.tui.screens.judgment import JudgmentScreen
-
-        shown = self.session.present(self.exercise, call.text if call else None)
-        prompt = None if self.review else self.prompt_text()
-        self.app.switch_screen(
-            JudgmentScreen(
-                self.session,
-                self.exercise,
-                shown,
-                prompt=prompt,
-                call=call,
-                started_at=self.started_at,
-            )
-        )
+        self.dismiss(JUDGE)
 
 
 class FitScreen(_Base):
@@ -255,7 +231,7 @@ class FitScreen(_Base):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "submit", "Submit", id="fit.submit"),
         Binding("ctrl+r", "submit", "Submit", show=False, id="fit.submit_alt"),
-        Binding("escape", "app.pop_screen", "Back", id="fit.back"),
+        Binding("escape", "back", "Back", id="fit.back"),
         HINT_BINDING,
     ]
 
@@ -290,16 +266,11 @@ class FitScreen(_Base):
             return
         self._record(answers)
 
+    def action_back(self) -> None:
+        self.dismiss(None)
+
     @work(thread=True, exclusive=True, group="record")
     def _record(self, answers: dict[str, str | None]) -> None:
-        grade = grade_fit(self.exercise, answers)
-        outcome = self.session.conclude_fit(self.exercise, grade, self.started_at)
-        recorded = self.session.record(outcome)
-        self.app.call_from_thread(self._done, outcome, recorded, grade)
-
-    def _done(self, outcome: Any, recorded: Any, grade: Any) -> None:
-        from coach.tui.screens.feedback import FeedbackScreen
-
-        self.app.switch_screen(
-            FeedbackScreen(self.session, self.exercise, outcome, recorded, fit=grade)
-        )
+        self.attempt.answer_fit(answers)
+        self.attempt.record()
+        self.app.call_from_thread(self.dismiss, DONE)

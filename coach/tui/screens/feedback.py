@@ -16,13 +16,17 @@ from coach.content.models import ReviewExercise
 from coach.engine.params import DEFAULT_PARAMS
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
-from coach.runtime.progress import RecordedAttempt
+from coach.runtime.recording import RecordedAttempt
 from coach.tui.widgets.critique import CritiquePanel
 from coach.tui.widgets.run_details import RunDetails
 from coach.tui.widgets.safe import plain
 
 if TYPE_CHECKING:
+    from coach.runtime.attempt import Attempt
     from coach.runtime.session import Session
+
+# What the feedback screen dismisses with: the learner's next step.
+AGAIN, NEXT, HOME = "again", "next", "home"
 
 
 def feedback_text(
@@ -44,7 +48,8 @@ def feedback_text(
             out.append(f"\n{mark} {plain(step.text)}")
             out.append(f"\n  you: {step.answer or '-'} · key: {step.key}. {plain(step.why)}")
     elif grade is not None:
-        verdict = "passed" if grade.passed else "not passed"
+        # The grade's own verdict: a required criterion left ungraded makes it partial.
+        verdict = "partial" if grade.partial else "passed" if grade.passed else "not passed"
         score = "" if grade.score is None else f" ({grade.score:.0%})"
         heading(f"Output: {verdict}{score}")
         for check in grade.checks:
@@ -105,33 +110,30 @@ def feedback_text(
     return out
 
 
-class FeedbackScreen(Screen[None]):
+class FeedbackScreen(Screen[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "try_again", "Try again", id="feedback.try_again"),
         Binding("n", "next", "Next", id="feedback.next"),
         Binding("escape,h", "home", "Home", id="feedback.home"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        exercise: Any,
-        outcome: AttemptOutcome,
-        recorded: RecordedAttempt,
-        *,
-        fit: FitGrade | None = None,
-    ) -> None:
+    def __init__(self, session: Session, attempt: Attempt) -> None:
         super().__init__()
+        if attempt.outcome is None or attempt.recorded is None:
+            raise ValueError("feedback needs a graded and recorded attempt")
         self.session = session
-        self.exercise = exercise
-        self.outcome = outcome
-        self.recorded = recorded
-        self.fit = fit
+        self.attempt = attempt
+        self.exercise = attempt.exercise
+        self.outcome: AttemptOutcome = attempt.outcome
+        self.recorded: RecordedAttempt = attempt.recorded
+        self.fit: FitGrade | None = attempt.fit
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="feedback-body"):
-            yield Static(Text(self.exercise.title, style="bold underline"), id="feedback-title")
+            yield Static(
+                Text(plain(self.exercise.title), style="bold underline"), id="feedback-title"
+            )
             yield Static(
                 feedback_text(self.exercise, self.outcome, self.recorded, self.fit),
                 id="feedback",
@@ -154,18 +156,10 @@ class FeedbackScreen(Screen[None]):
         actions.get(event.button.id or "", self.action_home)()
 
     def action_try_again(self) -> None:
-        from coach.tui.screens.exercise import screen_for
-
-        self.app.switch_screen(screen_for(self.session, self.exercise))
+        self.dismiss(AGAIN)
 
     def action_next(self) -> None:
-        from coach.tui.screens.exercise import screen_for
-
-        upcoming = self.session.next_exercise()
-        if upcoming is None:
-            self.action_home()
-            return
-        self.app.switch_screen(screen_for(self.session, upcoming))
+        self.dismiss(NEXT)
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(HOME)

@@ -13,6 +13,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from coach.runtime.session import MIN_FOR_D_PRIME
 from coach.tui.widgets.progress_chart import ProgressChart
+from coach.tui.widgets.safe import plain
+from coach.tui.messages import Practise
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -105,8 +107,8 @@ class HomeScreen(Screen[None]):
         if self.next is None:
             shown = "Next: no exercise available at your level."
         else:
-            shown = f"Next: {self.next.title} ({self.next.kind}, level {self.next.level})"
-        self.query_one("#next", Static).update(shown)
+            shown = f"Next: {plain(self.next.title)} ({self.next.kind}, level {self.next.level})"
+        self.query_one("#next", Static).update(Text(shown))  # text, never markup
         self.show_weaknesses()
         self.query_one("#progress", ProgressChart).set_points(session.progress())
         table = self.query_one("#recent", DataTable)
@@ -141,9 +143,7 @@ class HomeScreen(Screen[None]):
         if self.next is None:
             self.notify("No exercise to start.", severity="warning")
             return
-        from coach.tui.screens.exercise import screen_for
-
-        self.app.push_screen(screen_for(self.session, self.next))
+        self.app.post_message(Practise(self.next))
 
     def action_open(self, name: str) -> None:
         self.app.open_optional(name)  # type: ignore[attr-defined]

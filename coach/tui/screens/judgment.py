@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -26,18 +24,21 @@ from textual.widgets import (
 )
 
 from coach import llm
-from coach.runtime.present import Shown
+from coach.runtime.recording import RecordedAttempt
 from coach.tui.widgets.safe import materials_text, numbered
 from graders.judgment import Judgment
 
 if TYPE_CHECKING:
-    from coach.runtime.session import Session
+    from coach.runtime.attempt import Attempt
 
 CONFIDENCES = list(range(50, 101, 10))
 DEFAULT_CONFIDENCE = 70
 
 
-class JudgmentScreen(Screen[None]):
+class JudgmentScreen(Screen[RecordedAttempt]):
+    """Judge the output the attempt shows; grades and records off the UI thread,
+    then dismisses with the recorded attempt."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "verdict('ok')", "Acceptable", id="judgment.acceptable"),
         Binding("w", "verdict('wrong')", "Wrong", id="judgment.wrong"),
@@ -47,27 +48,12 @@ class JudgmentScreen(Screen[None]):
         Binding("ctrl+r", "submit", "Submit", show=False, id="judgment.submit_alt"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        exercise: Any,
-        shown: Shown,
-        *,
-        prompt: str | None = None,
-        call: llm.CallResult | None = None,
-        started_at: datetime,
-        conclude: Callable[[Judgment], Any] | None = None,
-        context: Text | None = None,
-    ) -> None:
-        """`conclude` grades a multi-step run (blocking); `context` is shown above the output."""
+    def __init__(self, attempt: Attempt, *, context: Text | None = None) -> None:
+        """`context` is shown above the output (which hidden input it answers)."""
         super().__init__()
-        self.session = session
-        self.exercise = exercise
-        self.shown = shown
-        self.prompt = prompt
-        self.call = call
-        self.started_at = started_at
-        self.conclude = conclude
+        self.attempt = attempt
+        self.exercise = attempt.exercise
+        self.shown = attempt.present()
         self.context = context
         self.submitted = False
 
@@ -76,11 +62,9 @@ class JudgmentScreen(Screen[None]):
         with VerticalScroll(id="judge-body"):
             with Collapsible(title="Brief and materials", collapsed=True, id="judge-brief"):
                 yield Static(materials_text(self.exercise), markup=False)
+            # Only facts about what is displayed: the real output's size or cost
+            # would give a planted flaw away.
             title = "The output to judge"
-            if self.call is not None:
-                from coach.tui.screens.exercise import usage_line
-
-                title += f"  ({usage_line(self.call)})"
             if self.context is not None:
                 yield Static(self.context, id="judge-context", markup=False)
             yield Static(Text(title, style="bold"), id="output-title")
@@ -130,7 +114,7 @@ class JudgmentScreen(Screen[None]):
             chosen = self.query_one("#error-kind", Select).value
             kind = chosen if isinstance(chosen, str) else None
         return Judgment(
-            verdict=pressed.name,  # type: ignore[arg-type]
+            verdict="wrong" if pressed.name == "wrong" else "ok",
             confidence=(confidence if isinstance(confidence, int) else DEFAULT_CONFIDENCE) / 100,
             line=line,
             error_kind=kind,
@@ -151,29 +135,13 @@ class JudgmentScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="grade")
     def _grade(self, judgment: Judgment) -> None:
         try:
-            if self.conclude is not None:
-                outcome = self.conclude(judgment)
-            else:
-                outcome = self.session.conclude(
-                    self.exercise,
-                    started_at=self.started_at,
-                    shown=self.shown,
-                    judgment=judgment,
-                    prompt=self.prompt,
-                    call=self.call,
-                )
-            recorded = self.session.record(outcome)
-        except llm.ModelError as error:
+            recorded = self.attempt.finish(judgment)
+        except llm.ModelError as error:  # the rubric judge's model failed
             self.app.call_from_thread(self._failed, error.describe())
             return
-        self.app.call_from_thread(self._done, outcome, recorded)
+        self.app.call_from_thread(self.dismiss, recorded)
 
     def _failed(self, message: str) -> None:
         self.submitted = False
         self.query_one("#submit", Button).disabled = False
         self.notify(message, severity="error", markup=False)
-
-    def _done(self, outcome: Any, recorded: Any) -> None:
-        from coach.tui.screens.feedback import FeedbackScreen
-
-        self.app.switch_screen(FeedbackScreen(self.session, self.exercise, outcome, recorded))

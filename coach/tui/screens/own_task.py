@@ -24,6 +24,7 @@ from coach import llm
 from coach.authoring import AuthoringError, Saved, TaskForm, grade_candidate, save
 from coach.authoring.form import MATERIAL_NAME
 from coach.tui.widgets.safe import safe_text
+from coach.tui.messages import Practise
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -229,9 +230,8 @@ class OwnTaskScreen(Screen[None]):
         if not exercise:
             self.notify("Save the exercise first.", severity="warning")
             return
-        from coach.tui.screens.exercise import screen_for
-
-        self.app.switch_screen(screen_for(self.session, exercise))
+        self.app.pop_screen()
+        self.app.post_message(Practise(exercise))
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
@@ -259,7 +259,7 @@ class OwnTaskScreen(Screen[None]):
 
     async def _run(self, prompt: str, source: _Materials) -> None:
         try:
-            call = await self.session.produce(source, prompt)
+            call = await self.session.sample(source, prompt)
         except llm.ModelError as error:
             self.query_one("#run", Button).disabled = False
             self._status(f"The model did not answer: {error.describe()}", "bold red")

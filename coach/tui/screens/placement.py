@@ -5,10 +5,9 @@ and no typing. Prompt exercises join the bank only when the app passes a
 `prompt_item` factory (a screen that runs one prompt exercise and dismisses
 with its `AttemptOutcome`, flagged `placement=True`).
 
-Review items are graded by the runtime (`present` / `conclude`), fit items by
-`coach.runtime.fit`.
-Every attempt is recorded with `record_attempt` (flagged placement) and fed
-to the engine's `LearnerTracker`, the same state machine the runtime replays.
+Each item is an `Attempt` flagged placement (the one path every attempt
+takes): graded and recorded in a worker thread, then fed to the engine's
+`LearnerTracker`, the same state machine the runtime replays.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,16 +30,14 @@ from coach.engine.evidence import ItemInfo
 from coach.engine.placement import PlacementResult
 from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import role_gap
-from coach.runtime.attempt import conclude, present
-from coach.runtime.fit import fit_outcome, grade_fit
-from coach.runtime.outcome import AttemptOutcome
+from coach.runtime.attempt import Attempt
+from coach.runtime.evidence import evidence_of
 from coach.runtime.present import Shown
-from coach.runtime.progress import evidence_of, record_attempt, tracker_for
-from coach.tui.screens.history import as_text
+from coach.runtime.recording import RecordedAttempt, replay_of
+from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 
 PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
-FIT_CHOICES = {"d": "delegate", "v": "verify", "h": "human"}
 CONFIDENCE_KEYS = {"5": 0.5, "6": 0.6, "7": 0.7, "8": 0.8, "9": 0.9, "0": 1.0}
 DEFAULT_CONFIDENCE = 0.7
 
@@ -74,7 +71,7 @@ class Current:
 
     info: ItemInfo
     exercise: Any
-    started_at: datetime
+    attempt: Attempt
     shown: Shown | None = None
     answers: dict[str, str] | None = None
 
@@ -156,7 +153,7 @@ class PlacementScreen(Screen[int | None]):
         *,
         rng: random.Random | None = None,
         kinds: Iterable[str] = PLACEMENT_KINDS,
-        prompt_item: Callable[[Any], Screen[AttemptOutcome | None]] | None = None,
+        prompt_item: Callable[[Attempt], Screen[Attempt | None]] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -164,7 +161,7 @@ class PlacementScreen(Screen[int | None]):
         self.prompt_item = prompt_item
         kinds = list(kinds) + ([Kind.PROMPT] if prompt_item is not None else [])
         self.bank = build_bank(session.catalog, kinds)
-        tracker = tracker_for(session.store, session.learner.id)
+        tracker = replay_of(session.learner, session.history())
         # A placement already under way resumes; after one has finished, a new one starts.
         self.tracker = tracker if tracker.placing else LearnerTracker(session.learner.self_report)
         self.current: Current | None = None
@@ -221,18 +218,19 @@ class PlacementScreen(Screen[int | None]):
         if info is None or exercise is None:
             self.show_result()
             return
-        current = Current(info, exercise, datetime.now(UTC))
+        attempt = self.session.start(exercise, placement=True)
+        current = Current(info, exercise, attempt)
         self.current = current
         self.confidence = DEFAULT_CONFIDENCE
         self.query_one("#placement-progress", Static).update(
             Text(progress_text(self.placement.items + 1, self.tracker.params.placement_max_items))
         )
         if exercise.kind == Kind.PROMPT and self.prompt_item is not None:
-            self.app.push_screen(self.prompt_item(exercise), self._prompt_done)
+            self.app.push_screen(self.prompt_item(attempt), self._prompt_done)
             return
         self._show_common(exercise)
         if exercise.kind == Kind.REVIEW:
-            current.shown = present(exercise, None, "never", self.rng)
+            current.shown = attempt.present()
             self._show_review(current.shown)
         else:
             current.answers = {}
@@ -240,13 +238,13 @@ class PlacementScreen(Screen[int | None]):
         self.refresh_bindings()
 
     def _show_common(self, exercise: Any) -> None:
-        self.query_one("#item-title", Static).update(as_text(exercise.title, "bold"))
-        self.query_one("#item-brief", Static).update(as_text(exercise.brief))
+        self.query_one("#item-title", Static).update(safe_text(exercise.title, "bold"))
+        self.query_one("#item-brief", Static).update(safe_text(exercise.brief))
         materials = Text()
         for name, value in exercise.materials.items():
-            materials.append_text(as_text(name, "bold underline"))
+            materials.append_text(safe_text(name, "bold underline"))
             materials.append("\n")
-            materials.append_text(as_text(value.rstrip()))
+            materials.append_text(safe_text(value.rstrip()))
             materials.append("\n\n")
         materials.rstrip()
         self.query_one("#item-materials", Static).update(materials)
@@ -255,7 +253,7 @@ class PlacementScreen(Screen[int | None]):
     def _show_review(self, shown: Shown) -> None:
         self.query_one("#item-output-heading", Static).update(Text("The output to judge"))
         output = self.query_one("#item-output", Static)
-        output.update(as_text(shown.text))
+        output.update(safe_text(shown.text))
         output.display = True
         self.query_one("#fit-steps").display = False
         self._set_buttons(review=True)
@@ -271,7 +269,7 @@ class PlacementScreen(Screen[int | None]):
         table.display = True
         table.clear()
         for step in exercise.steps:
-            table.add_row(as_text(step.text), Text("?"), key=step.id, height=None)
+            table.add_row(safe_text(step.text), Text("?"), key=step.id, height=None)
         table.move_cursor(row=0)
         table.focus(scroll_visible=False)
         self._set_buttons(review=False)
@@ -331,15 +329,8 @@ class PlacementScreen(Screen[int | None]):
         current = self.current
         if current is None or current.shown is None or self.result is not None:
             return
-        judgment = Judgment(verdict=verdict, confidence=self.confidence)  # type: ignore[arg-type]
-        outcome = conclude(
-            current.exercise,
-            started_at=current.started_at,
-            shown=current.shown,
-            judgment=judgment,
-            placement=True,
-        )
-        self.record(outcome)
+        said = "wrong" if verdict == "wrong" else "ok"
+        self._finish(current.attempt, Judgment(verdict=said, confidence=self.confidence))
 
     def action_fit(self, choice: str) -> None:
         current = self.current
@@ -363,22 +354,28 @@ class PlacementScreen(Screen[int | None]):
         if missing:
             self.notify(f"Decide every step first ({missing} left).", severity="warning")
             return
-        grade = grade_fit(current.exercise, current.answers)
-        self.record(fit_outcome(current.exercise, grade, current.started_at, placement=True))
+        current.attempt.answer_fit(current.answers)
+        self._finish(current.attempt, None)
 
-    def _prompt_done(self, outcome: AttemptOutcome | None) -> None:
+    def _prompt_done(self, attempt: Attempt | None) -> None:
         current = self.current
-        if outcome is None:
+        if attempt is None or attempt.outcome is None:
             if current is not None:  # skipped: do not offer it again
                 self.placement.seen.add(current.info.exercise_id)
             self.next_item()
             return
-        self.record(outcome.model_copy(update={"placement": True}))
+        self._finish(attempt, None)
 
-    def record(self, outcome: AttemptOutcome) -> None:
-        """Store the attempt, feed the engine, and move on."""
-        s = self.session
-        recorded = record_attempt(s.store, s.config, s.catalog, outcome)
+    @work(thread=True, exclusive=True, group="placement-record")
+    def _finish(self, attempt: Attempt, judgment: Judgment | None) -> None:
+        """Grade (unless graded) and record off the UI thread, then move on."""
+        if attempt.outcome is None:
+            attempt.grade(judgment)
+        recorded = attempt.record()
+        self.app.call_from_thread(self._recorded, recorded)
+
+    def _recorded(self, recorded: RecordedAttempt) -> None:
+        """Feed the engine the stored attempt, and show the next item."""
         self.recorded += 1
         self.tracker.observe(evidence_of(recorded.record))
         self.current = None
@@ -403,16 +400,16 @@ class PlacementScreen(Screen[int | None]):
             heading.append("  (provisional: a few more exercises will settle it)", style="italic")
         self.query_one("#result-level", Static).update(heading)
         self.query_one("#result-summary", Static).update(
-            as_text(level.summary if level is not None else "")
+            safe_text(level.summary if level is not None else "")
         )
         role_id = getattr(self.session.learner, "role", None)
         role = catalog.role(role_id) if role_id else None
         role_text = Text()
         if role is not None:
             gap = role_gap(role.target_level, result.level, role.name)
-            role_text = as_text(gap.sentence)
+            role_text = safe_text(gap.sentence)
         self.query_one("#result-role", Static).update(role_text)
-        self.query_one("#result-reason", Static).update(as_text(result.reason))
+        self.query_one("#result-reason", Static).update(safe_text(result.reason))
         self.query_one("#placement-progress", Static).update(
             Text(f"Placement · done after {self.placement.items} exercises")
         )

@@ -29,11 +29,11 @@ from textual.widgets import (
 from coach import llm
 from coach.content.models import Kind
 from coach.runtime.kinds import LEARNER_INPUT
-from coach.runtime.runs import KindRun
-from coach.tui.screens.exercise import ExerciseScreen
+from coach.tui.screens.exercise import DONE, JUDGE, ExerciseScreen
 from coach.tui.widgets.safe import materials_text, plain
 
 if TYPE_CHECKING:
+    from coach.runtime.attempt import Attempt
     from coach.runtime.session import Session
 
 
@@ -61,21 +61,6 @@ def input_problems(error: ValueError) -> str:
     return str(error)
 
 
-def judged_context(run: KindRun) -> Text | None:
-    """Which hidden input the judged output answers (instructions and pipelines)."""
-    shown = run.details.get("shown") or {}
-    index = shown.get("index")
-    inputs = run.details.get("inputs") or []
-    if index is None or not 0 <= index < len(inputs):
-        return None
-    entry = inputs[index]
-    out = Text()
-    out.append(f"Hidden input {plain(str(entry.get('id', '')))}", style="bold")
-    out.append(f" (one of {len(inputs)}; the others are graded in feedback)\n", style="dim")
-    out.append(plain(str(entry.get("input", ""))))
-    return out
-
-
 class RunScreen(ExerciseScreen):
     """Instructions, pipeline, agent and evals exercises: edit, run on everything, judge one."""
 
@@ -85,9 +70,8 @@ class RunScreen(ExerciseScreen):
         Binding("escape", "cancel_or_leave", "Cancel/Back", id="run.back"),
     ]
 
-    def __init__(self, session: Session, exercise: Any) -> None:
-        super().__init__(session, exercise)
-        self.run_result: KindRun | None = None
+    def __init__(self, session: Session, attempt: Attempt, *, text: str | None = None) -> None:
+        super().__init__(session, attempt, text=text)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -145,7 +129,7 @@ class RunScreen(ExerciseScreen):
         label = self.query_one("#run-label", Static)
         self._busy(True)
         try:
-            run = await self.session.run(self.exercise, prompt, self.report_progress)
+            await self.attempt.produce(prompt, on_progress=self.report_progress)
         except asyncio.CancelledError:
             label.update("cancelled: your input is kept")
             self._busy(False)
@@ -167,39 +151,13 @@ class RunScreen(ExerciseScreen):
             )
             return
         self._busy(False)
-        self.run_result = run
-        if self.exercise.kind == Kind.EVALS or not run.shown.text:
-            self._record(run, prompt)  # nothing to judge: the summary goes to feedback
+        run = self.attempt.run
+        if run is None or self.exercise.kind == Kind.EVALS or not run.shown.text:
+            self._record()  # nothing to judge: the summary goes to feedback
         else:
-            self._to_judgment(run, prompt)
-
-    def _to_judgment(self, run: KindRun, prompt: str) -> None:
-        from coach.tui.screens.judgment import JudgmentScreen
-
-        def conclude(judgment: Any) -> Any:
-            return self.session.conclude_run_of(
-                self.exercise, run, prompt, judgment, self.started_at
-            )
-
-        self.app.switch_screen(
-            JudgmentScreen(
-                self.session,
-                self.exercise,
-                run.shown,
-                prompt=prompt,
-                started_at=self.started_at,
-                conclude=conclude,
-                context=judged_context(run),
-            )
-        )
+            self.dismiss(JUDGE)
 
     @work(thread=True, exclusive=True, group="record")
-    def _record(self, run: KindRun, prompt: str) -> None:
-        outcome = self.session.conclude_run_of(self.exercise, run, prompt, None, self.started_at)
-        recorded = self.session.record(outcome)
-        self.app.call_from_thread(self._done, outcome, recorded)
-
-    def _done(self, outcome: Any, recorded: Any) -> None:
-        from coach.tui.screens.feedback import FeedbackScreen
-
-        self.app.switch_screen(FeedbackScreen(self.session, self.exercise, outcome, recorded))
+    def _record(self) -> None:
+        self.attempt.finish(None)
+        self.app.call_from_thread(self.dismiss, DONE)

@@ -22,6 +22,7 @@ from coach.sprints.spec import SprintSpec
 from coach.store.records import SprintRecord
 from coach.tui import app as app_module
 from coach.tui.app import CoachApp
+from coach.tui.messages import Practise
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -129,9 +130,7 @@ class SprintScreen(Screen[None]):
         if self.next is None:
             self.notify("No exercise left in this sprint.", severity="warning")
             return
-        from coach.tui.screens.exercise import screen_for
-
-        self.app.push_screen(screen_for(self.session, self.next))
+        self.app.post_message(Practise(self.next))
 
     def action_leave(self) -> None:
         if self.finished:
@@ -143,6 +142,9 @@ class SprintScreen(Screen[None]):
         """Save the attempt in progress, come back here and show the summary."""
         self.finished = True
         self._stop()
+        from coach.tui.flow import PRACTICE_GROUP
+
+        self.app.workers.cancel_group(self.app, PRACTICE_GROUP)
         stack = self.app.screen_stack
         if self in stack:
             for screen in stack[stack.index(self) + 1 :]:

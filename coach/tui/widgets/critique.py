@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from coach import llm
-from coach.coaching.critique import Critique, critique, worth_critique
+from coach.coaching.critique import Critique, coach_model_spec, critique, worth_critique
 from coach.runtime.outcome import AttemptOutcome
 from coach.tui.widgets.safe import plain
 
@@ -82,7 +82,7 @@ class CritiquePanel(Static):
 
     def on_mount(self) -> None:
         try:
-            spec = self.session.coach_spec()
+            spec = coach_model_spec(self.session.config)
         except llm.ModelError as error:  # a bad server URL in the config
             self._failed(self.session.config.coach_model or "", error)
             return

@@ -5,7 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from coach import llm
 from coach.tui.widgets.safe import plain
+
+
+def usage_line(call: llm.CallResult) -> str:
+    """Tokens and cost of one model call, in a line."""
+    parts = []
+    if call.usage is not None:
+        parts.append(f"{call.usage.tokens_in} tokens in, {call.usage.tokens_out} out")
+    parts.append("cost unknown" if call.cost_usd is None else f"${call.cost_usd:.4f}")
+    return " · ".join(parts)
 
 
 class OutputView(Static):

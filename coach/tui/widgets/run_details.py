@@ -152,3 +152,18 @@ class RunDetails(Vertical):
                     title = escape(f"Steps on input {plain(str(entry.get('id', '')))}")
                     with Collapsible(title=title, collapsed=True, classes="run-steps"):
                         yield Static(steps_text(entry), markup=False, classes="run-step-outputs")
+
+
+def judged_context(details: dict[str, Any]) -> Text | None:
+    """Which hidden input the judged output answers (instructions and pipelines)."""
+    shown = details.get("shown") or {}
+    index = shown.get("index")
+    inputs = details.get("inputs") or []
+    if index is None or not 0 <= index < len(inputs):
+        return None
+    entry = inputs[index]
+    out = Text()
+    out.append(f"Hidden input {plain(str(entry.get('id', '')))}", style="bold")
+    out.append(f" (one of {len(inputs)}; the others are graded in feedback)\n", style="dim")
+    out.append(plain(str(entry.get("input", ""))))
+    return out
