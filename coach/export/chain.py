@@ -3,18 +3,20 @@
 The store chains attempts as ``hash = sha256(prev_hash + canonical_json(attempt))``
 (`coach.store.hashchain`). That hash covers the prompt and output text, so it
 can only be recomputed from the full content. An export therefore carries,
-per attempt, its canonical `content`:
+per attempt from the learner's first, its canonical `content`:
 
-- with ``--include-prompts`` the content is complete, and `verify` recomputes
-  the store's own hash with `chain_hash`;
-- without, the fields in `REDACTED_FIELDS` are replaced by
-  ``{"sha256": sha256(canonical JSON of the value)}``; the store hash cannot be
-  recomputed, so `verify` checks the `seal` instead:
-  ``seal = sha256(hash + canonical JSON of the redacted content)``.
+- with ``--include-prompts`` the window's content is complete, and `verify`
+  recomputes the store's own hash with `chain_hash`;
+- otherwise (and always before the window) the fields in `REDACTED_FIELDS` are
+  replaced by ``{"sha256": sha256(canonical JSON of the value)}``; the store
+  hash cannot be recomputed, so the attempt's `seal` binds the redacted content
+  to its hash: an HMAC under a key derived from the organisation's signing key
+  (`coach.export.signing`), which only the key's holder can recompute or check.
 
-In both cases every attempt's `prev_hash` must equal the `hash` before it (the
-chain's `anchor` for the first), and the last `hash` must equal the chain's
-`head`: a removed, inserted or reordered attempt breaks a link.
+In both cases every attempt's `prev_hash` must equal the `hash` before it
+(GENESIS for the first), the window must start at the chain's `anchor`, and
+the last `hash` must equal the chain's `head`: a removed, inserted or
+reordered attempt breaks a link.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from coach.store.hashchain import canonical_json, chain_hash
+from coach.export.signing import Sealer
+from coach.store.hashchain import GENESIS, canonical_json, chain_hash
 from coach.store.records import AttemptRecord, NewAttempt
 
 # Free text written by or shown to the learner: left out unless asked for.
@@ -49,10 +52,6 @@ def canon(value: Any) -> str:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def seal(attempt_hash: str, content: dict[str, Any]) -> str:
-    return sha256(attempt_hash + canon(content))
 
 
 def export_content(
@@ -99,12 +98,17 @@ def _same(name: str, shown: Any, stored: Any) -> bool:
     )
 
 
-def check_chain(learner: dict[str, Any]) -> ChainIssue | None:
-    """The first problem in one exported learner's chain (a JSON dict), or None."""
+def check_chain(learner: dict[str, Any], sealer: Sealer | None) -> ChainIssue | None:
+    """The first problem in one exported learner's chain (a JSON dict), or None.
+
+    `sealer` recomputes seals; None leaves them unchecked (keyed seals, and no
+    key to check them with: the signature still covers them).
+    """
     who = f"{learner.get('name')} (id {learner.get('id')})"
     chain = learner["chain"]
     attempts: list[dict[str, Any]] = chain["attempts"]
-    expected_prev = chain["anchor"]
+    before = chain["attempts_before_window"]
+    expected_prev = GENESIS
 
     def issue(kind: str, position: int | None, attempt_id: int | None, text: str) -> ChainIssue:
         where = "" if position is None else f"attempt {attempt_id} at position {position}: "
@@ -126,8 +130,19 @@ def check_chain(learner: dict[str, Any]) -> ChainIssue | None:
                 "does not link to the attempt before it; an attempt was removed, "
                 "inserted or reordered here",
             )
+        if position == before and attempt["prev_hash"] != chain["anchor"]:
+            return issue(
+                "removed_or_reordered",
+                position,
+                aid,
+                "the window does not start at the chain's anchor",
+            )
+        if attempt["position"] != position:
+            return issue(
+                "removed_or_reordered", position, aid, "says it is at another position; edited"
+            )
         content = attempt["content"]
-        if seal(attempt["hash"], content) != attempt["seal"]:
+        if sealer is not None and sealer(attempt["hash"], content) != attempt["seal"]:
             return issue("edited", position, aid, "content does not match its seal; it was edited")
         if not attempt["redacted"]:
             try:
@@ -144,7 +159,8 @@ def check_chain(learner: dict[str, Any]) -> ChainIssue | None:
                     "edited", position, aid, f"{name} differs from the hashed content; edited"
                 )
         expected_prev = attempt["hash"]
-    head = attempts[-1]["hash"] if attempts else None
+    window = len(attempts) - before
+    head = attempts[-1]["hash"] if window > 0 else None
     if head != chain["head"]:
         return issue(
             "truncated",
@@ -152,11 +168,14 @@ def check_chain(learner: dict[str, Any]) -> ChainIssue | None:
             None,
             "the last attempt is not the chain head; attempts were removed at the end",
         )
-    if chain["length"] != len(attempts) or learner["attempts"] != len(attempts):
+    if window < 0 or chain["length"] != window or learner["attempts"] != window:
         return issue(
             "count",
             None,
             None,
-            f"{len(attempts)} attempts listed, the export says {chain['length']}",
+            f"{max(window, 0)} attempts listed in the window, the export says {chain['length']}",
         )
+    anchor = attempts[before - 1]["hash"] if before else GENESIS
+    if anchor != chain["anchor"]:
+        return issue("removed_or_reordered", None, None, "the window's anchor is not in the chain")
     return None

@@ -1,16 +1,31 @@
-"""`verify`: the export's schema, then every learner's chain."""
+"""`verify`: the schema, the signature, every learner's chain and seals, then
+every headline figure against a replay of the exported attempts."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 from pydantic import BaseModel, ConfigDict
 
 from coach.export.chain import ChainIssue, check_chain
+from coach.export.orgkey import OrgKey, key_id, public_text
+from coach.export.replay import FigureIssue, check_figures, check_team, weaknesses_checkable
 from coach.export.schema import export_schema
+from coach.export.signing import (
+    SEAL_PLAIN,
+    Sealer,
+    keyed_sealer,
+    plain_seal,
+    seal_key,
+    signature_problem,
+)
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 class VerifyResult(BaseModel):
@@ -20,16 +35,49 @@ class VerifyResult(BaseModel):
     learners: int = 0
     attempts: int = 0
     schema_error: str | None = None
-    issues: list[ChainIssue] = []
+    signature_error: str | None = None
+    signed_by: str | None = None  # key id, once the signature holds
+    seals_checked: bool = False
+    issues: list[ChainIssue | FigureIssue] = []
+    team_error: str | None = None
+    notes: list[str] = []
 
     @property
     def first(self) -> str | None:
-        if self.schema_error:
-            return self.schema_error
-        return str(self.issues[0]) if self.issues else None
+        for problem in (self.schema_error, self.signature_error):
+            if problem:
+                return problem
+        if self.issues:
+            return str(self.issues[0])
+        return self.team_error
 
 
-def verify_data(data: Any) -> VerifyResult:
+def _sealer(
+    data: dict[str, Any], trusted: Ed25519PublicKey | None, org_key: OrgKey | None
+) -> Sealer | None:
+    if data["seal"] == SEAL_PLAIN:
+        return plain_seal
+    # Keyed seals can be checked only with the private key they were made with.
+    if org_key is None or (trusted is not None and org_key.public_text != public_text(trusted)):
+        return None
+    return keyed_sealer(seal_key(org_key))
+
+
+def verify_data(
+    data: Any,
+    *,
+    trusted: Ed25519PublicKey | None = None,
+    org_key: OrgKey | None = None,
+    allow_unsigned: bool = False,
+) -> VerifyResult:
+    """Check an export. `trusted` is the organisation's public key (default: the
+    public half of `org_key`); the key printed in the file is never trusted."""
+    if isinstance(data, dict) and data.get("schema") == "coach-capability-export/1":
+        return VerifyResult(
+            ok=False,
+            schema_error="an export from an earlier coach (format /1): it is not signed and "
+            "its figures cannot be replayed; export again to get one that can be verified",
+        )
     validator = jsonschema.Draft202012Validator(export_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
@@ -37,18 +85,73 @@ def verify_data(data: Any) -> VerifyResult:
         return VerifyResult(
             ok=False, schema_error=f"not a valid export at {where}: {error.message}"
         )
-    issues = [issue for person in data["learners"] if (issue := check_chain(person))]
+    if trusted is None and org_key is not None:
+        trusted = org_key.public
+    notes: list[str] = []
+    signature_error: str | None = None
+    signed_by: str | None = None
+    if data.get("signature") is None:
+        if not allow_unsigned:
+            signature_error = (
+                "the export is not signed, so anyone could have written it "
+                "(--allow-unsigned checks that it is consistent, which proves little)"
+            )
+        else:
+            notes.append("unsigned: consistent, but anyone who knows the scheme could write it")
+    elif trusted is None:
+        signature_error = (
+            "no organisation key to check the signature against: pass --public-key "
+            "(what `coach keys export-signing-public` prints where the key is kept)"
+        )
+    elif problem := signature_problem(data, trusted):
+        signature_error = problem
+    else:
+        signed_by = key_id(trusted)
+    sealer = _sealer(data, trusted, org_key)
+    if sealer is None:
+        notes.append(
+            "the attempts' keyed seals were not checked (that needs the organisation's "
+            "private key); the signature covers them"
+        )
+    since = datetime.fromisoformat(data["since"]) if data["since"] else None
+    issues: list[ChainIssue | FigureIssue] = []
+    partial_weaknesses = False
+    for person in data["learners"]:
+        found: ChainIssue | FigureIssue | None = check_chain(person, sealer)
+        if found is None:
+            found = check_figures(person, since)
+        if found is not None:
+            issues.append(found)
+        if not weaknesses_checkable(person["chain"]["attempts"]):
+            partial_weaknesses = True
+    if partial_weaknesses:
+        notes.append(
+            "weaknesses were not recomputed where planted flaws or per-input results "
+            "were left out (export with --include-prompts to check them)"
+        )
+    team_error = None if issues else check_team(data["learners"], data["team"])
     return VerifyResult(
-        ok=not issues,
+        ok=not (signature_error or issues or team_error),
         learners=len(data["learners"]),
         attempts=sum(len(p["chain"]["attempts"]) for p in data["learners"]),
+        signature_error=signature_error,
+        signed_by=signed_by,
+        seals_checked=sealer is not None,
         issues=issues,
+        team_error=team_error,
+        notes=notes,
     )
 
 
-def verify_file(path: Path) -> VerifyResult:
+def verify_file(
+    path: Path,
+    *,
+    trusted: Ed25519PublicKey | None = None,
+    org_key: OrgKey | None = None,
+    allow_unsigned: bool = False,
+) -> VerifyResult:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return VerifyResult(ok=False, schema_error=f"cannot read {path} as JSON: {error}")
-    return verify_data(data)
+    return verify_data(data, trusted=trusted, org_key=org_key, allow_unsigned=allow_unsigned)

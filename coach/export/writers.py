@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
+from coach.export.orgkey import OrgKey
 from coach.export.records import CapabilityExport, LearnerExport
+from coach.export.signing import sign_document
 
 CSV_COLUMNS: tuple[str, ...] = (
     "name",
@@ -89,9 +92,14 @@ def write_csv(export: CapabilityExport, path: Path) -> None:
             writer.writerow(csv_row(person))
 
 
-def export_json(export: CapabilityExport) -> str:
-    return export.model_dump_json(by_alias=True, indent=1)
+def export_json(export: CapabilityExport, key: OrgKey | None = None) -> str:
+    """The JSON file's text, signed with the organisation's `key` when given."""
+    if key is None:
+        return export.model_dump_json(by_alias=True, indent=1)
+    document = json.loads(export.model_dump_json(by_alias=True))
+    signed = sign_document(document, key)
+    return json.dumps(signed, indent=1, ensure_ascii=False, allow_nan=False)
 
 
-def write_json(export: CapabilityExport, path: Path) -> None:
-    path.write_text(export_json(export) + "\n", encoding="utf-8")
+def write_json(export: CapabilityExport, path: Path, key: OrgKey | None = None) -> None:
+    path.write_text(export_json(export, key) + "\n", encoding="utf-8")

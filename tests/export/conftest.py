@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from coach.runtime.recording import replay_of
 from coach.store import NewAttempt, Store, open_store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -53,6 +54,21 @@ def attempt(
     )
 
 
+def add_replayed_events(store: Store, learner_id: int) -> None:
+    learner = store.get_learner(learner_id)
+    assert learner is not None
+    for event in replay_of(learner, store.attempts(learner_id)).events:
+        store.add_level_event(
+            learner_id,
+            event.to_level,
+            event.reason,
+            from_level=event.from_level,
+            evidence=event.evidence,
+            provisional=event.provisional,
+            at=event.at,
+        )
+
+
 @dataclass
 class World:
     store: Store
@@ -87,15 +103,12 @@ def world() -> Iterator[World]:
         )
     for j, score in enumerate([0.9, 0.1, 0.5, 0.4]):
         store.add_attempt(ada.id, attempt(10 + j, level=2, score=score))
-    store.add_level_event(
-        ada.id, 1, "placed at level 1", provisional=True, at=T0 + timedelta(days=2)
-    )
-    store.add_level_event(
-        ada.id, 2, "passed 4 of 5 at level 1", from_level=1, at=T0 + timedelta(days=9)
-    )
-    # Bob: two attempts, no events.
+    # Her level history is what the engine makes of her attempts, as recording stores it.
+    add_replayed_events(store, ada.id)
+    # Bob: two placement attempts.
     store.add_attempt(bob.id, attempt(1, score=0.9, placement=True))
     store.add_attempt(bob.id, attempt(2, score=0.4, placement=True))
+    add_replayed_events(store, bob.id)
     # Cy: nothing.
     yield World(store, {"ada": ada.id, "bob": bob.id, "cy": cy.id, "sprint": sprint.id})
     store.close()

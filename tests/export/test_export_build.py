@@ -44,7 +44,7 @@ def test_published_schema_matches_the_models() -> None:
 def test_team_json_has_hand_computed_figures(world: World, tmp_path: Path) -> None:
     data = _json(tmp_path, "--team")
     jsonschema.validate(data, export_schema())
-    assert data["schema"] == "coach-capability-export/1"
+    assert data["schema"] == "coach-capability-export/2"
     assert len(data["learners"]) == 3
     ada = _by_name(data, "Ada")
     assert ada["email"] == "ada@example.com"
@@ -59,10 +59,14 @@ def test_team_json_has_hand_computed_figures(world: World, tmp_path: Path) -> No
     assert by_level[2]["last_practised"].startswith("2026-03-15T09:05:00")
     assert ada["pass_rate"] == pytest.approx(7 / 12)
     assert ada["sprints"] == [world.ids["sprint"]]
-    # level history is the stored events, with reasons
-    assert [(e["from_level"], e["to_level"]) for e in ada["level_history"]] == [(None, 1), (1, 2)]
-    assert ada["level_history"][0]["provisional"] is True
-    assert ada["level_history"][1]["reason"] == "passed 4 of 5 at level 1"
+    # level history is the stored events (the engine's, from her attempts), with reasons
+    tracker = LearnerTracker.from_history(
+        evidence_of(a) for a in world.store.attempts(world.ids["ada"])
+    )
+    assert [(e["from_level"], e["to_level"], e["reason"]) for e in ada["level_history"]] == [
+        (e.from_level, e.to_level, e.reason) for e in tracker.events
+    ]
+    assert ada["level_history"] and ada["level_history"][0]["from_level"] is None
     # judgment: 12 judged attempts, one wrong (attempt 3: truth sound, said wrong)
     j = ada["judgment"]
     assert j["n"] == 12
@@ -106,10 +110,14 @@ def test_single_learner_and_default_scope(world: World, tmp_path: Path) -> None:
 
 
 def test_since_keeps_a_verifiable_window(world: World, tmp_path: Path) -> None:
-    data = _json(tmp_path, "--team", "--since", "2026-03-10")
+    data = _json(tmp_path, "--team", "--since", "2026-03-10", "--include-prompts")
     ada = _by_name(data, "Ada")
     chain = ada["chain"]
     assert chain["attempts_before_window"] == 8 and chain["length"] == 4
+    # The earlier attempts are there for a replay of the level, their text left out.
+    assert len(chain["attempts"]) == 12
+    assert all(a["redacted"] for a in chain["attempts"][:8])
+    assert not any(a["redacted"] for a in chain["attempts"][8:])
     stored = world.store.attempts(world.ids["ada"])
     assert chain["anchor"] == stored[7].hash
     assert chain["head"] == stored[-1].hash

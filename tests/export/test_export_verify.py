@@ -19,11 +19,18 @@ def _export(tmp_path: Path, *extra: str) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def _verify(tmp_path: Path, data: dict) -> tuple[int, str]:
+def _verify(tmp_path: Path, data: dict, *extra: str) -> tuple[int, str]:
     path = tmp_path / "checked.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    result = CliRunner().invoke(verify, [str(path)])
+    result = CliRunner().invoke(verify, [str(path), *extra])
     return result.exit_code, result.output
+
+
+def _verify_unsigned(tmp_path: Path, data: dict) -> tuple[int, str]:
+    """The chain checks on their own: the signature (which any edit breaks first)
+    is dropped, and the file checked as an unsigned one, keyed seals included."""
+    data.pop("signature")
+    return _verify(tmp_path, data, "--allow-unsigned")
 
 
 def _ada(data: dict) -> list[dict]:
@@ -34,7 +41,8 @@ def _ada(data: dict) -> list[dict]:
 def test_intact_export_verifies(world: World, tmp_path: Path, extra: tuple[str, ...]) -> None:
     code, output = _verify(tmp_path, _export(tmp_path, *extra))
     assert code == 0, output
-    assert output.startswith("OK: 3 learners")
+    assert output.startswith("OK: signed by the organisation's key")
+    assert "3 learners" in output
 
 
 @pytest.mark.parametrize("where", ["summary", "content"])
@@ -48,7 +56,7 @@ def test_edited_score_is_found(
         target["output_score"] = 1.0
     else:
         target["content"]["output_score"] = 1.0
-    code, output = _verify(tmp_path, data)
+    code, output = _verify_unsigned(tmp_path, data)
     assert code == 1
     assert f"attempt {target['id']} at position 3" in output and "edited" in output
 
@@ -56,15 +64,16 @@ def test_edited_score_is_found(
 def test_edited_content_with_a_fresh_seal_is_still_found_with_prompts(
     world: World, tmp_path: Path
 ) -> None:
-    from coach.export.chain import seal
+    from coach.export.signing import plain_seal
 
     data = _export(tmp_path, "--include-prompts")
+    data.pop("signature")
     target = _ada(data)[2]
     target["content"]["output_score"] = 1.0
     target["output_score"] = 1.0
-    target["seal"] = seal(target["hash"], target["content"])
-    code, output = _verify(tmp_path, data)
-    assert code == 1 and "does not match its hash" in output
+    target["seal"] = plain_seal(target["hash"], target["content"])
+    code, output = _verify(tmp_path, data, "--allow-unsigned")
+    assert code == 1 and "does not match its" in output
 
 
 def test_removed_attempt_is_found(world: World, tmp_path: Path) -> None:
@@ -72,7 +81,7 @@ def test_removed_attempt_is_found(world: World, tmp_path: Path) -> None:
     removed = _ada(data).pop(5)
     data["learners"][0]["chain"]["length"] -= 1
     data["learners"][0]["attempts"] -= 1
-    code, output = _verify(tmp_path, data)
+    code, output = _verify_unsigned(tmp_path, data)
     assert code == 1
     assert "position 5" in output and "removed" in output
     assert str(removed["id"] + 1) in output
@@ -81,7 +90,7 @@ def test_removed_attempt_is_found(world: World, tmp_path: Path) -> None:
 def test_removed_last_attempt_is_found(world: World, tmp_path: Path) -> None:
     data = _export(tmp_path)
     _ada(data).pop()
-    code, output = _verify(tmp_path, data)
+    code, output = _verify_unsigned(tmp_path, data)
     assert code == 1 and "chain head" in output
 
 
@@ -89,7 +98,7 @@ def test_reordered_attempts_are_found(world: World, tmp_path: Path) -> None:
     data = _export(tmp_path)
     chain = _ada(data)
     chain[1], chain[2] = chain[2], chain[1]
-    code, output = _verify(tmp_path, data)
+    code, output = _verify_unsigned(tmp_path, data)
     assert code == 1
     assert f"attempt {chain[1]['id']} at position 1" in output
 
@@ -97,6 +106,8 @@ def test_reordered_attempts_are_found(world: World, tmp_path: Path) -> None:
 def test_not_an_export_fails_on_schema(tmp_path: Path) -> None:
     code, output = _verify(tmp_path, {"schema": "something-else"})
     assert code == 1 and "not a valid export" in output
+    code, output = _verify(tmp_path, {"schema": "coach-capability-export/1"})
+    assert code == 1 and "earlier coach" in output
     path = tmp_path / "bad.json"
     path.write_text("{", encoding="utf-8")
     assert CliRunner().invoke(verify, [str(path)]).exit_code == 1
