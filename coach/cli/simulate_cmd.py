@@ -101,7 +101,7 @@ def shipped_bank() -> list[ItemInfo]:
             difficulty=e.difficulty,
             kind=str(e.kind),
             skills=tuple(e.skills),
-            needs_model=str(e.needs_model),  # type: ignore[arg-type]
+            needs_model=str(e.needs_model),
         )
         for e in (loaded.exercise for loaded in load_catalog().exercises)
     ]

@@ -108,7 +108,7 @@ class AttemptEvidence(_Frozen):
             kind=item.kind,
             needs_model=item.needs_model,
             at=at,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
 

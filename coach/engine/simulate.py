@@ -350,7 +350,14 @@ def _practice(
             outcome.lag = index - config.gain_at + 1
 
 
-def _engine(config, bank, learner, improver, rng, self_report=None) -> MethodOutcome:
+def _engine(
+    config: SimConfig,
+    bank: list[SimItem],
+    learner: Learner,
+    improver: bool,
+    rng: random.Random,
+    self_report: int | None = None,
+) -> MethodOutcome:
     outcome = MethodOutcome()
     tracker = LearnerTracker(self_report, params=config.params, model_tier=learner.tier)
     infos = [item.info for item in bank]
@@ -395,7 +402,13 @@ def self_report_answer(theta: float, config: SimConfig, rng: random.Random) -> i
     return honest
 
 
-def _engine_self_report(config, bank, learner, improver, rng) -> MethodOutcome:
+def _engine_self_report(
+    config: SimConfig,
+    bank: list[SimItem],
+    learner: Learner,
+    improver: bool,
+    rng: random.Random,
+) -> MethodOutcome:
     answer = self_report_answer(learner.theta, config, rng)
     return _engine(config, bank, learner, improver, rng, self_report=answer)
 
@@ -434,7 +447,13 @@ class CountRules:
         return self.level
 
 
-def _fixed18(config, bank, learner, improver, rng) -> MethodOutcome:
+def _fixed18(
+    config: SimConfig,
+    bank: list[SimItem],
+    learner: Learner,
+    improver: bool,
+    rng: random.Random,
+) -> MethodOutcome:
     outcome = MethodOutcome()
     params = config.params
     ability = AbilityState(params)
@@ -488,7 +507,13 @@ class Staircase:
         return self.level
 
 
-def _staircase(config, bank, learner, improver, rng) -> MethodOutcome:
+def _staircase(
+    config: SimConfig,
+    bank: list[SimItem],
+    learner: Learner,
+    improver: bool,
+    rng: random.Random,
+) -> MethodOutcome:
     outcome = MethodOutcome()
     params = config.params
     clock = Clock(config.session_length)
