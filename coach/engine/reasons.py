@@ -38,7 +38,7 @@ def _weak_clause(weak: int) -> str:
 def _own_clause(own: int) -> str:
     if own == 0:
         return ""
-    return f" ({_plural(own, 'attempt')} on your own exercises counted at reduced weight)"
+    return f" ({_plural(own, 'attempt')} on your own exercises did not count for the level)"
 
 
 def promotion_reason(
