@@ -9,6 +9,7 @@ share the server are not affected.
 from __future__ import annotations
 
 import secrets
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from postgres_server import find_bin_dir  # type: ignore[import-not-found]
 from sqlalchemy.engine.url import URL, make_url
 
 from coach.cli.export_cmd import export, verify
@@ -242,6 +244,19 @@ def test_applying_twice_is_harmless_and_the_owner_owns_the_tables(team_db: TeamD
     _setup(team_db)
     admin = team_db.admin_url.render_as_string(hide_password=False)
     _run("init", "--apply", "--database-url", admin, "--role-prefix", team_db.prefix)
+    # What `coach team init` prints is what a DBA runs: psql takes it as it is.
+    bin_dir = find_bin_dir()
+    if bin_dir is not None and (bin_dir / "psql").exists():
+        printed = _run("init", "--role-prefix", team_db.prefix)
+        libpq = admin.replace("postgresql+psycopg://", "postgresql://")
+        ran = subprocess.run(
+            [str(bin_dir / "psql"), "-v", "ON_ERROR_STOP=1", "-q", libpq],
+            input=printed,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert ran.returncode == 0, ran.stderr
     engine = sa.create_engine(admin)
     with engine.connect() as conn:
         owners = conn.execute(

@@ -51,6 +51,8 @@ class Catalog:
     roles: list[Role] = field(default_factory=list)
     exercises: list[LoadedExercise] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Generated exercise families (coach.content.families): built-in and data-only.
+    families: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,11 @@ class Catalog:
         for loaded in self.exercises:
             if loaded.exercise.id == exercise_id:
                 return loaded.exercise
+        if exercise_id.startswith("fam."):  # a generated instance: regenerate it
+            from coach.content.families import resolve
+
+            instance = resolve(self.families, exercise_id)
+            return None if instance is None else instance.exercise
         return None
 
     def is_private(self, exercise_id: str) -> bool:
@@ -212,7 +219,22 @@ def load_catalog(sources: Sequence[ContentSource] | None = None) -> Catalog:
             catalog.problems.extend(problems)
     for source in sources:
         _load_exercises(source, catalog)
+    _load_families(sources, catalog)
     return catalog
+
+
+def _load_families(sources: Sequence[ContentSource], catalog: Catalog) -> None:
+    """Built-in families with the built-in source; data-only ones from each pack."""
+    from coach.content.families import builtin_families
+    from coach.content.families.data import load_data_families
+
+    for source in sources:
+        if source.name == BUILTIN:
+            catalog.families.extend(builtin_families())
+        else:
+            families, problems = load_data_families(source, catalog.families)
+            catalog.families.extend(families)
+            catalog.problems.extend(problems)
 
 
 def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
@@ -226,6 +248,8 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
     known_levels = {level.number for level in catalog.levels}
     seen = {loaded.exercise.id: loaded for loaded in catalog.exercises}
     for path in sorted(source.exercises_dir.rglob("*.toml")):
+        if path.name.endswith(".family.toml"):  # a data-only family (_load_families)
+            continue
         shown = source.show(path)
         exercise, problems = load_exercise(path, shown)
         catalog.problems.extend(problems)

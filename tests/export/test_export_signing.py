@@ -265,3 +265,28 @@ def test_a_key_can_be_shared_with_another_manager(world: World, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == org.public_text
     assert _verify(tmp_path, data)[0] == 0
+
+
+def test_without_a_keyring_export_says_where_to_keep_a_key(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # the autouse fixture restores the previous one
+    out = tmp_path / "x.json"
+    result = CliRunner().invoke(export, ["--format", "json", "--out", str(out), "--team"])
+    assert result.exit_code == 2 and "--unsigned" in result.output and ENV_FILE in result.output
+    assert not out.exists()
+    result = CliRunner().invoke(keys, ["export-signing-new"])
+    assert result.exit_code == 1 and "no system keyring" in result.output
+    result = CliRunner().invoke(keys, ["export-signing-public"])
+    assert result.exit_code == 1 and "export-signing-new" in result.output
+    # A key file is the way: created private, found through the variable, used to sign.
+    key_file = tmp_path / "org.key"
+    assert CliRunner().invoke(keys, ["export-signing-new", "--file", str(key_file)]).exit_code == 0
+    monkeypatch.setenv(ENV_FILE, str(key_file))
+    result = CliRunner().invoke(export, ["--format", "json", "--out", str(out), "--team"])
+    assert result.exit_code == 0 and "signed with key" in result.output
+    result = CliRunner().invoke(keys, ["export-signing-new", "--file", str(key_file)])
+    assert result.exit_code == 1 and "--replace" in result.output
