@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach.export.chain import ChainIssue, check_chain
 from coach.export.orgkey import OrgKey, key_id, public_text
+from coach.export.records import CapabilityExport
 from coach.export.replay import FigureIssue, check_figures, check_team, weaknesses_checkable
 from coach.export.schema import export_schema
 from coach.export.signing import (
@@ -85,6 +86,12 @@ def verify_data(
         return VerifyResult(
             ok=False, schema_error=f"not a valid export at {where}: {error.message}"
         )
+    try:  # what JSON Schema leaves open (date-time formats, NaN) the models refuse
+        CapabilityExport.model_validate(data)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        where = "/".join(str(p) for p in first["loc"]) or "(top)"
+        return VerifyResult(ok=False, schema_error=f"not a valid export at {where}: {first['msg']}")
     if trusted is None and org_key is not None:
         trusted = org_key.public
     notes: list[str] = []
@@ -117,9 +124,14 @@ def verify_data(
     issues: list[ChainIssue | FigureIssue] = []
     partial_weaknesses = False
     for person in data["learners"]:
-        found: ChainIssue | FigureIssue | None = check_chain(person, sealer)
-        if found is None:
-            found = check_figures(person, since)
+        found: ChainIssue | FigureIssue | None
+        try:
+            found = check_chain(person, sealer) or check_figures(person, since)
+        except (ValueError, TypeError, KeyError) as error:  # hostile content: a finding
+            who = f"{person.get('name')} (id {person.get('id')})"
+            found = FigureIssue(
+                learner=who, field="chain", message=f"{who}: cannot be checked: {error}"
+            )
         if found is not None:
             issues.append(found)
         if not weaknesses_checkable(person["chain"]["attempts"]):

@@ -111,3 +111,26 @@ def test_not_an_export_fails_on_schema(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text("{", encoding="utf-8")
     assert CliRunner().invoke(verify, [str(path)]).exit_code == 1
+
+
+def test_hostile_files_are_findings_not_tracebacks(world: World, tmp_path: Path) -> None:
+    base = _export(tmp_path)
+    edits = [
+        lambda d: d.update(since="yesterday"),
+        lambda d: _ada(d)[0]["content"].update(output_score=float("nan")),
+        lambda d: _ada(d)[0]["content"].update(finished_at="not a time"),
+        lambda d: _ada(d)[0]["content"].update(exercise_level="one"),
+        lambda d: _ada(d)[0].update(redacted=["checks", "judgment"]),
+        lambda d: d["learners"][0].update(self_report=10**9),
+        lambda d: d["learners"][0]["chain"].update(attempts_before_window=99),
+    ]
+    for index, edit in enumerate(edits):
+        data = json.loads(json.dumps(base))
+        edit(data)
+        data.pop("signature")
+        path = tmp_path / f"hostile-{index}.json"
+        path.write_text(json.dumps(data), encoding="utf-8")  # NaN written as NaN
+        result = CliRunner().invoke(verify, [str(path), "--allow-unsigned"])
+        assert result.exit_code == 1, (index, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), index
+        assert "FAILED" in result.output, (index, result.output)
