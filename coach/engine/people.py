@@ -20,15 +20,20 @@ The world (every learner)
       the time. Review items show a recorded output, wrong 60 % of the time
       (3 of 5 in the shipped bank).
     * Fit exercises: 8 steps, each known with σ(θ_produce − b + N(0, 0.5²));
-      an unknown step is answered wrong, or guessed (1 in 3 right).
+      an unknown step is guessed (1 in 3 right: the screen asks for one of
+      three answers), or, for "no_guessing", answered wrong (a learner who
+      falls back on a fixed wrong answer).
     * Confidence: 0.8–1.0 when the learner saw through, 0.5–0.7 when
       guessing; over-confident learners say 0.9–1.0 always.
 
-Behaviours (`BEHAVIOURS`), each a change from "honest"; "mix" is all of
-them at once (every learner guesses, gets partial credit, has a bias and a
-confidence style drawn at random, lives with difficulties off by ±0.5, and
-a third of them are also one of the actor behaviours: repeater, own-task
-farmer, always-"wrong", weak model of unknown tier, skills split).
+Behaviours (`BEHAVIOURS`), each a change from "honest" (which guesses the
+fit steps it does not know, as the three-choice screen makes everyone do;
+"guessing" is reported separately all the same, and "no_guessing" is the
+opposite case); "mix" is all of them at once (every learner guesses, gets
+partial credit, has a bias and a confidence style drawn at random, lives
+with difficulties off by ±0.5, and a third of them are also one of the
+actor behaviours: repeater, own-task farmer, always-"wrong", weak model of
+unknown tier, skills split).
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ DIFFICULTY_NOISE = 0.3
 
 @dataclass(frozen=True)
 class Behaviour:
-    guess_fit: bool = False
+    guess_fit: bool = True
     partial_credit: bool = False  # a bad output still passes 3 of 5 checks
     judge_offset: float = 0.0  # logits; ± one level = ± spacing (sign drawn per learner)
     bias: float | None = 0.5  # None: drawn per learner
@@ -78,6 +83,7 @@ class Behaviour:
 BEHAVIOURS: dict[str, Behaviour] = {
     "honest": Behaviour(),
     "guessing": Behaviour(guess_fit=True),
+    "no_guessing": Behaviour(guess_fit=False),
     "partial_credit": Behaviour(partial_credit=True),
     "produce_judge_split": Behaviour(judge_offset=2.0),
     "overconfident": Behaviour(overconfident=1.0),
