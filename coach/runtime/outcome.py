@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.content.families.ids import parse_instance_id
 from coach.llm.result import CallResult
 from coach.runtime.present import Shown
 from coach.store.records import NewAttempt
@@ -24,6 +25,10 @@ class AttemptOutcome(BaseModel):
     needs_model: str = "capable"
     placement: bool = False
     private: bool = False  # the learner's own exercise, counted at reduced weight
+    # A generated instance's family, version and seed (None for a hand-written exercise).
+    family_id: str | None = None
+    family_version: int | None = None
+    family_seed: int | None = None
     started_at: datetime
     finished_at: datetime
     model: str | None = None
@@ -43,6 +48,7 @@ class AttemptOutcome(BaseModel):
         cls, exercise: Any, started_at: datetime, *, placement: bool = False, **evidence: Any
     ) -> AttemptOutcome:
         """An outcome finished now, with the exercise's snapshot (level, difficulty, needs)."""
+        ref = parse_instance_id(exercise.id)
         return cls(
             exercise_id=exercise.id,
             level=exercise.level,
@@ -51,6 +57,9 @@ class AttemptOutcome(BaseModel):
             needs_model=str(exercise.needs_model),
             placement=placement,
             private=getattr(exercise, "private", False),
+            family_id=ref.family if ref else None,
+            family_version=ref.version if ref else None,
+            family_seed=ref.seed if ref else None,
             started_at=started_at,
             finished_at=datetime.now(UTC),
             **evidence,
@@ -81,6 +90,9 @@ class AttemptOutcome(BaseModel):
             placement=self.placement,
             # None, not False, for other exercises: older attempts' hashes stay the same.
             exercise_private=True if self.private else None,
+            family_id=self.family_id,
+            family_version=self.family_version,
+            family_seed=self.family_seed,
             started_at=self.started_at,
             finished_at=self.finished_at,
             model=self.model,

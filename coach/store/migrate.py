@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The head revision of MIGRATIONS; bump with every new migration.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 # Any fixed number: PostgreSQL advisory lock that serialises concurrent upgrades.
 _PG_LOCK_KEY = 0x636F616368  # "coach"

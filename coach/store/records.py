@@ -81,6 +81,11 @@ class NewAttempt(Record):
     # True for the learner's own exercise (counted at reduced weight); None otherwise,
     # so the hashes of attempts stored before this field existed do not change.
     exercise_private: bool | None = None
+    # A generated instance (coach.content.families): its family, version and seed,
+    # which regenerate it exactly. None otherwise, so older attempts' hashes stay the same.
+    family_id: str | None = None
+    family_version: int | None = None
+    family_seed: int | None = None
     started_at: UtcDatetime
     finished_at: UtcDatetime
     # Active time; defaults to the wall time between start and finish.

@@ -104,6 +104,10 @@ attempts = sa.Table(
     sa.Column("placement", sa.Boolean, nullable=True),
     # True for a learner's own (private) exercise: it counts at reduced weight.
     sa.Column("exercise_private", sa.Boolean, nullable=True),
+    # A generated instance's family, version and seed (they regenerate it exactly).
+    sa.Column("family_id", sa.String(200), nullable=True),
+    sa.Column("family_version", sa.Integer, nullable=True),
+    sa.Column("family_seed", sa.BigInteger, nullable=True),
     sa.Column("started_at", UTCDateTime(), nullable=False),
     sa.Column("finished_at", UTCDateTime(), nullable=False),
     sa.Column("duration_s", sa.Float, nullable=False),

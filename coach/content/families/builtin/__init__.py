@@ -1,0 +1,8 @@
+"""The built-in families: trusted code, reviewed like the rest of the package."""
+
+from __future__ import annotations
+
+from coach.content.families.base import Family
+from coach.content.families.builtin import expense_review
+
+FAMILIES: tuple[Family, ...] = (expense_review.FAMILY,)
