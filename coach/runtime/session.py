@@ -29,6 +29,12 @@ from coach.engine.select import next_exercise
 from coach.llm.choices import spec_for
 from coach.runtime.attempt import Attempt, AttemptSetup, stream_answer
 from coach.runtime.evidence import evidence_of
+from coach.runtime.instances import (
+    as_family_item,
+    draw_instance,
+    family_items,
+    fresh_exercises,
+)
 from coach.runtime.kinds import MULTI_STEP
 from coach.runtime.learner import DEFAULT_ROLE, current_learner
 from coach.runtime.present import TrapMode
@@ -217,16 +223,24 @@ class Session:
         if self.sprint_draw is not None:
             return self.sprint_draw()
         playable = self.playable()
-        bank = [item_info(exercise) for exercise in playable]
         records = self.history()
-        history = [evidence_of(record) for record in records]
+        # Generated families always offer something new: while they do, an exercise
+        # already done is not offered again (a fresh instance beats any repeat).
+        families = family_items(self.catalog.families, PLAYABLE)
+        if families:
+            playable = fresh_exercises(playable, records)
+        bank = [item_info(exercise) for exercise in playable] + families
+        history = [as_family_item(evidence_of(record)) for record in records]
         try:
             tier = self.spec().tier
         except llm.ModelError:
             tier = None
         prefer = training_exercises(detect_weaknesses(records), playable)
         item = next_exercise(bank, self.level, history, self.rng, model_tier=tier, prefer=prefer)
-        return None if item is None else self.catalog.exercise(item.exercise_id)
+        if item is None:
+            return None
+        drawn = draw_instance(self.catalog.families, item.exercise_id, records, self.rng)
+        return drawn if drawn is not None else self.catalog.exercise(item.exercise_id)
 
     def weaknesses(self) -> list[Weakness]:
         """The learner's recurring weaknesses in their recent attempts, worst first."""

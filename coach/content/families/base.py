@@ -82,18 +82,24 @@ class Instance:
 
     def fingerprint(self) -> str:
         """A hash of what the learner sees: two instances with equal ones are repeats."""
-        exercise = self.exercise
-        seen = {
-            "brief": exercise.brief,
-            "materials": dict(sorted(exercise.materials.items())),
-            "outputs": [item.output for item in getattr(exercise, "outputs", [])],
-            "steps": [step.text for step in getattr(exercise, "steps", [])],
-            "inputs": [item.text for item in getattr(exercise, "inputs", [])],
-            "files": dict(sorted(getattr(getattr(exercise, "agent", None), "files", {}).items())),
-            "target": exercise.target.system if hasattr(exercise, "target") else "",
-        }
-        text = json.dumps(seen, sort_keys=True, ensure_ascii=True)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return materials_fingerprint(self.exercise)
+
+
+def materials_fingerprint(exercise: Any) -> str:
+    """A hash of what the learner sees of any exercise (brief, materials, outputs, inputs …)."""
+    agent = getattr(exercise, "agent", None)
+    target = getattr(exercise, "target", None)
+    seen = {
+        "brief": exercise.brief,
+        "materials": dict(sorted(exercise.materials.items())),
+        "outputs": [item.output for item in getattr(exercise, "outputs", [])],
+        "steps": [step.text for step in getattr(exercise, "steps", [])],
+        "inputs": [item.text for item in getattr(exercise, "inputs", [])],
+        "files": dict(sorted(agent.files.items())) if agent is not None else {},
+        "target": target.system if target is not None else "",
+    }
+    text = json.dumps(seen, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
