@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from coach.content.families.base import Family
-from coach.content.families.builtin import expense_review
+from coach.content.families.builtin import expense_review, fit
 
-FAMILIES: tuple[Family, ...] = (expense_review.FAMILY,)
+FAMILIES: tuple[Family, ...] = (expense_review.FAMILY, *fit.FAMILIES)
