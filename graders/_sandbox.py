@@ -8,14 +8,20 @@ the original stdout ({"ok": true, "value": ...} or {"ok": false, "error",
 "message"}). Anything the check prints goes to stderr.
 
 The sandbox, installed before the check's code runs:
-- resource limits: address space (memory), CPU seconds, file size, no core;
+- resource limits: address space (memory), CPU seconds, file size, no core,
+  no new processes;
 - socket.socket and friends refuse to construct, and an audit hook refuses
   every socket.* event, so no connection is possible (not even to 127.0.0.1);
 - the same hook refuses opening files outside the temp dir, except reading
   Python's own standard library and installed packages; writes only inside
   the temp dir; no new processes (subprocess, os.system, exec, fork, spawn),
-  no signals to other processes, no ctypes, no raising the limits, no walking
-  the garbage collector to reach the hook's own state.
+  no signals to other processes, no ctypes or cffi, no sqlite (it opens files
+  where no hook sees), no raising the limits, no walking the garbage collector
+  or rewriting a function's code to reach the hook's own state.
+
+This guard runs in the same interpreter as the check, so a determined check
+may still find a way around it: it is defence in depth. The boundary is the
+operating system's isolation around the child (`graders/isolation.py`).
 """
 
 from __future__ import annotations
@@ -63,7 +69,14 @@ BLOCKED_IMPORTS = frozenset(
         "_testinternalcapi",
         "_xxsubinterpreters",
         "_xxinterpchannels",
+        # SQLite opens files in C (ATTACH, VACUUM INTO) where no audit hook sees them.
+        "_sqlite3",
+        "_cffi_backend",
     }
+)
+# Rewriting a function of the guard (its code, defaults, globals) is refused.
+GUARDED_ATTRIBUTES = frozenset(
+    {"__code__", "__defaults__", "__kwdefaults__", "__globals__", "__closure__", "__builtins__"}
 )
 # Events whose listed arguments are paths that must stay inside the temp dir.
 WRITE_PATH_EVENTS = {
@@ -115,6 +128,8 @@ def set_limits(memory: int, cpu: int) -> None:
         (resource.RLIMIT_CPU, cpu),
         (resource.RLIMIT_FSIZE, 16 * 1024 * 1024),
         (resource.RLIMIT_CORE, 0),
+        # No new processes or threads (not enforced for root, whom bwrap contains).
+        (resource.RLIMIT_NPROC, 0),
     ]
     for kind, limit in wanted:
         # The CPU hard limit is a second later, so the soft one can be reported first.
@@ -174,6 +189,7 @@ def install_sandbox(tmp: str) -> None:
     devices = frozenset({"/dev/null", "/dev/urandom", "/dev/random", "/dev/zero"})
     blocked = BLOCKED_EVENTS
     blocked_imports = BLOCKED_IMPORTS
+    guarded = GUARDED_ATTRIBUTES
     write_events = dict(WRITE_PATH_EVENTS)
     read_events = dict(READ_PATH_EVENTS)
     write_flags = WRITE_FLAGS
@@ -195,6 +211,8 @@ def install_sandbox(tmp: str) -> None:
     def hook(event: str, args: tuple[object, ...]) -> None:
         if event.startswith(blocked):
             raise PermissionError(f"{event} is {NOT_ALLOWED}")
+        if event == "object.__setattr__" and len(args) > 1 and args[1] in guarded:
+            raise PermissionError(f"setting {args[1]} is {NOT_ALLOWED}")
         if event == "import" and args and args[0] in blocked_imports:
             raise PermissionError(f"import {args[0]} is {NOT_ALLOWED}")
         if event == "open":
@@ -254,6 +272,7 @@ def shape(value: object) -> object:
 def main() -> None:
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     set_limits(int(request["memory"]), int(request["cpu"]))
+    os.environ.pop("PWD", None)  # bubblewrap's --chdir sets it; the check sees PATH and LANG only
     tmp = os.path.realpath(os.getcwd())
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # what the check prints goes to stderr, not into the result

@@ -6,13 +6,19 @@ Options: `code` (source defining `def check(output: str, context: dict)`) or
 threshold) or a dict with `passed`, `score` and `reason`. `context` holds
 `materials` (name -> text) and `input` (the hidden input, or None).
 
-Only packs the user marked trusted run python (`ctx.trusted`); otherwise the
-check is unscored. The child is `python -I -B` in a fresh temporary directory
-with only PATH and LANG in its environment, a wall-clock timeout
-(`ctx.timeout_s`), a memory cap and the audit-hook sandbox in `_sandbox.py`
-(no network, no reads outside the temp dir except Python's own files, no new
-processes). Anything that goes wrong there (timeout, memory, an exception, a
-bad return value) makes the check unscored, never a crash.
+Only packs the user trusts run python (`ctx.trusted`, decided by the pack's
+trust record, see `coach packs`); otherwise the check is unscored with a
+message saying how to trust the pack, and its code is not even read.
+
+The child is `python -I -B` in a fresh temporary directory, isolated by the
+operating system where it can be (`graders.isolation`: bubblewrap namespaces
+on Linux), with only PATH and LANG in its environment, no inherited file
+descriptors, stdout and stderr read up to `MAX_REPLY` (the child is killed
+past it), a hard wall-clock kill of its whole process group, CPU, memory,
+file-size and process rlimits, and the audit-hook guard in `_sandbox.py` (no
+network, no reads outside the temp dir except Python's own files, no new
+processes). Anything that goes wrong there (timeout, memory, a flood, an
+exception, a bad return value) makes the check unscored, never a crash.
 
 Resource limits are set by the child itself as its first step rather than in
 a `preexec_fn`: `preexec_fn` is unsafe when the parent has threads (the TUI
@@ -24,13 +30,11 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from graders import isolation
 from graders._text import shorten
 from graders.context import GradeContext
 from graders.registry import BadOptions, Opt, register
@@ -38,6 +42,11 @@ from graders.result import GradeResult
 
 MEMORY_LIMIT = 256 * 1024 * 1024
 UNTRUSTED = "python checks run only for trusted packs"
+HOW_TO_TRUST = "this pack is not trusted; to run its python checks, `coach packs trust {pack}`"
+MAX_REPLY = 256 * 1024  # bytes of stdout (the reply) and of stderr (the check's prints)
+# The clock starts before the interpreter (and the namespace) is up; the check's own
+# time limit is `timeout_s`, and the child's CPU limit enforces it inside.
+STARTUP_S = 0.5
 PASS_SCORE = 0.5  # a bare number passes at this score unless the check sets a threshold
 
 
@@ -77,9 +86,10 @@ def _load_code(options: dict[str, Any], ctx: GradeContext) -> tuple[str, str]:
 def run_check(
     source: str, output: str, context: dict[str, Any], timeout_s: float, filename: str = "<check>"
 ) -> dict[str, Any]:
-    """Run `check(output, context)` in the sandboxed child; the child's JSON reply.
+    """Run `check(output, context)` in the isolated, sandboxed child; the child's JSON reply.
 
-    On a timeout or a crash: {"ok": False, "error": "Timeout" | "Crash", "message": ...}.
+    On a timeout, an output flood or a crash:
+    {"ok": False, "error": "Timeout" | "Flood" | "Crash", "message": ...}.
     """
     timeout_s = max(0.1, float(timeout_s))
     request = {
@@ -90,24 +100,24 @@ def run_check(
         "memory": MEMORY_LIMIT,
         "cpu": math.ceil(timeout_s) + 1,
     }
-    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": os.environ.get("LANG", "C.UTF-8")}
     with tempfile.TemporaryDirectory(prefix="coach-check-") as tmp:
-        proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", _child_source()],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=tmp,
-            env=env,
-            start_new_session=True,
+        done = isolation.run(
+            isolation.python_command(_child_source()),
+            json.dumps(request).encode("utf-8"),
+            workdir=tmp,
+            timeout_s=timeout_s + STARTUP_S,
+            max_output=MAX_REPLY,
         )
-        try:
-            stdout, stderr = proc.communicate(json.dumps(request).encode("utf-8"), timeout_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            return {"ok": False, "error": "Timeout", "message": f"timed out after {timeout_s:g}s"}
-    lines = [line for line in stdout.decode("utf-8", "replace").splitlines() if line.strip()]
+    if done.timed_out:
+        return {"ok": False, "error": "Timeout", "message": f"timed out after {timeout_s:g}s"}
+    if done.overflow is not None:
+        limit = f"{MAX_REPLY // 1024} KiB"
+        return {
+            "ok": False,
+            "error": "Flood",
+            "message": f"wrote more than {limit} to {done.overflow}",
+        }
+    lines = [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
     if lines:
         try:
             reply = json.loads(lines[-1])
@@ -115,11 +125,11 @@ def run_check(
             reply = None
         if isinstance(reply, dict) and "ok" in reply:
             return reply
-    if proc.returncode and proc.returncode < 0:
-        message = f"stopped by signal {-proc.returncode}"
+    if done.returncode is not None and done.returncode < 0:
+        message = f"stopped by signal {-done.returncode}"
     else:
-        last = stderr.decode("utf-8", "replace").strip().splitlines()
-        message = last[-1] if last else f"exit status {proc.returncode}"
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = last[-1] if last else f"exit status {done.returncode}"
     return {"ok": False, "error": "Crash", "message": message}
 
 
@@ -155,6 +165,7 @@ def _scored(
 
 _FAILURES = {
     "Timeout": "the python check {message}",
+    "Flood": "the python check was stopped: it {message}",
     "MemoryError": "the python check ran out of memory (the limit is 256 MiB)",
     "Crash": "the python check stopped unexpectedly: {message}",
     "NoCheck": "the python code defines no check(output, context) function",
@@ -166,9 +177,12 @@ _FAILURES = {
 @register("python", options={"code": Opt("text"), "file": Opt("text")})
 def python(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeResult:
     """Run a trusted pack's check function on the output, sandboxed."""
-    source, filename = _load_code(options, ctx)
     if not ctx.trusted:
-        return GradeResult.not_scored(UNTRUSTED)
+        # Nothing of an untrusted pack is read or compiled, let alone run.
+        if ctx.pack_dir is None:
+            return GradeResult.not_scored(UNTRUSTED)
+        return GradeResult.not_scored(f"{UNTRUSTED}: {HOW_TO_TRUST.format(pack=ctx.pack_dir)}")
+    source, filename = _load_code(options, ctx)
     context = {"materials": dict(ctx.materials), "input": ctx.input_text}
     reply = run_check(source, output, context, ctx.timeout_s, filename)
     if reply.get("ok"):

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export_cmd", "export"),
     "keys": ("keys_cmd", "keys"),
     "models": ("models_cmd", "models"),
+    "packs": ("packs_cmd", "packs"),
     "simulate": ("simulate_cmd", "simulate"),
     "sprint": ("sprint_cmd", "sprint"),
     "team": ("team_cmd", "team"),

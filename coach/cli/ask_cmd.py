@@ -41,15 +41,20 @@ class _Printer:
             self.line_open = False
 
     def _emit(self, text: str) -> None:
+        from coach.sanitise import sanitise
+
+        text = sanitise(text)  # the cleaner kept sequences whole; bidi and invisibles go too
         if text:
             click.echo(text, nl=False)
             self.line_open = not text.endswith("\n")
 
 
 def _fail(message: str, fix: str = "") -> None:
-    click.echo(f"Error: {message}", err=True)
+    from coach.sanitise import sanitise
+
+    click.echo(sanitise(f"Error: {message}"), err=True)
     if fix:
-        click.echo(fix, err=True)
+        click.echo(sanitise(fix), err=True)
     sys.exit(EXIT_ERROR)
 
 

@@ -10,7 +10,7 @@ import click
 
 from coach.config import Config, ConfigError, load_config
 from coach.content import Catalog, Kind, Problem, all_sources, load_catalog
-from coach.content.sources import BUILTIN
+from coach.sanitise import sanitise
 
 
 def _config() -> Config:
@@ -31,11 +31,10 @@ def _proof_problems(catalog: Catalog, config: Config) -> list[Problem]:
     """Each exercise's reference must pass, its known-bad output fail, its traps be caught."""
     from coach.runtime.prove import prove
 
-    trusted = set(config.trusted_pack_dirs())
     problems = []
     for loaded in catalog.exercises:
-        is_trusted = loaded.source == BUILTIN or Path(loaded.source) in trusted
-        problems += prove(loaded, trusted=is_trusted)
+        # The loader marked each exercise with its pack's trust (`coach packs trust`).
+        problems += prove(loaded, trusted=loaded.trusted)
     return problems
 
 
@@ -84,12 +83,36 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
             detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
             click.echo(f"  level {level}: {sum(kinds.values())} ({detail})")
         for problem in catalog.problems:
-            click.echo(f"  ✗ {problem}", err=True)
+            click.echo(sanitise(f"  ✗ {problem}"), err=True)
+        _isolation_note(catalog)
         if catalog.problems:
             click.echo(f"{len(catalog.problems)} problem(s) found", err=True)
         else:
             click.echo("all content is valid")
     sys.exit(0 if catalog.ok else 1)
+
+
+def _python_exercises(catalog: Catalog) -> list[str]:
+    return [
+        loaded.exercise.id
+        for loaded in catalog.exercises
+        if any(check.grader == "python" for check in loaded.exercise.checks)
+    ]
+
+
+def _isolation_note(catalog: Catalog) -> None:
+    """Say how python checks are isolated here, when any exercise has one."""
+    if not _python_exercises(catalog):
+        return
+    from graders.isolation import describe
+
+    isolation = describe()
+    if isolation.isolated:
+        click.echo(f"python checks run isolated: {isolation.detail}")
+    else:
+        click.echo(
+            f"warning: python checks run WITHOUT OS isolation: {isolation.detail}", err=True
+        )
 
 
 def _counts(catalog: Catalog) -> dict[str, dict]:
@@ -144,7 +167,7 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
         yours = "  (yours, half weight)" if exercise.private else ""
         click.echo(
             f"L{exercise.level}  {exercise.id:<{width}}  {exercise.kind:<12}  "
-            f"{exercise.title}{yours}"
+            f"{sanitise(exercise.title)}{yours}"
         )
 
 
@@ -160,13 +183,16 @@ def show_exercise(exercise_id: str, as_json: bool) -> None:
             f"no exercise {exercise_id!r}; `coach exercises list` shows the ids"
         )
     if as_json:
-        click.echo(exercise.model_dump_json(indent=2, by_alias=True))
+        # ASCII-escaped: a pack's C1 or bidi characters reach the terminal as \uXXXX only.
+        click.echo(json.dumps(exercise.model_dump(mode="json", by_alias=True), indent=2))
         return
-    click.echo(f"{exercise.title}  [{exercise.id}, level {exercise.level}, {exercise.kind}]")
+    click.echo(
+        f"{sanitise(exercise.title)}  [{exercise.id}, level {exercise.level}, {exercise.kind}]"
+    )
     click.echo()
-    click.echo(exercise.brief.strip())
+    click.echo(sanitise(exercise.brief.strip()))
     for name, text in exercise.materials.items():
-        click.echo(f"\n--- {name} ---\n{text.strip()}")
+        click.echo(f"\n--- {sanitise(name)} ---\n{sanitise(text.strip())}")
     click.echo(
         f"\n{len(exercise.checks)} check(s): " + ", ".join(c.grader for c in exercise.checks)
     )
@@ -192,12 +218,12 @@ def _learner_level(config: Config) -> int:
     """The learner's current level, the default for a new exercise (1 if unknown)."""
     from coach.engine.placement import start_level
     from coach.runtime.learner import current_learner
-    from coach.runtime.progress import tracker_for
+    from coach.runtime.recording import current_standing
     from coach.store import open_store
 
     try:
         with open_store(config.effective_database_url()) as store:
-            level = tracker_for(store, current_learner(store, config).id).level
+            level = current_standing(store, current_learner(store, config)).level
     except Exception:  # no readable record: a new exercise still needs a level
         level = None
     return level if level is not None else start_level(None)

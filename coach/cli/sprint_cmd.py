@@ -12,7 +12,9 @@ import click
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    from coach.sanitise import sanitise
+
+    click.echo(sanitise(f"error: {message}"), err=True)
     sys.exit(code)
 
 
@@ -91,7 +93,10 @@ def board(which: str | None, as_json: bool) -> None:
             },
             "participants": [row.to_json() for row in rows],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        # ASCII-escaped: names from the store reach the terminal as \uXXXX, never raw.
+        click.echo(json.dumps(payload, indent=2))
         return
+    from coach.sanitise import sanitise
+
     title = f"Sprint {found.id}: {found.name} ({found.mode})"
-    click.echo(boards.render(rows, title))
+    click.echo(sanitise(boards.render(rows, title)))

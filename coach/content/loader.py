@@ -18,9 +18,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from coach.content.models import Exercise, Level, LevelsFile, Role, RolesFile
 from coach.content.sources import BUILTIN, ContentSource
+from coach.packfiles import PackFileError, pack_files
+from coach.packfiles import read_text as read_pack_text
 
 _EXERCISE = TypeAdapter(Exercise)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+# Arrays and inline tables nested deeper than this are refused before parsing:
+# the parser and the validators recurse, and a pack must not crash coach.
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class LoadedExercise:
     path: Path
     source: str  # "builtin" or the pack directory it came from
     private: bool = False  # from the learner's own folder: counted at reduced weight
+    trusted: bool = False  # built-in, or a pack the user trusts: python checks may run
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
     # Generated exercise families (coach.content.families): built-in and data-only.
     families: list[Any] = field(default_factory=list)
+    # Valid but unproven pack exercises, kept out of `exercises` (see runtime.serving).
+    withheld: list[LoadedExercise] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,17 +89,84 @@ class Catalog:
 
 def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse one TOML file; a syntax error becomes a problem with its line."""
+    data, _, problems = _read_toml(path, shown)
+    return data, problems
+
+
+def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
+    """The parsed file and its text; only a regular file under the size cap is read."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(shown, "", f"cannot read file: {error}")]
+        text = read_pack_text(path)
+    except PackFileError as error:
+        return None, "", [Problem(shown, "", f"cannot read file: {error}")]
+    depth, line = nesting(text)
+    if depth > MAX_NESTING:
+        message = f"arrays or tables nested {depth} deep; at most {MAX_NESTING} are allowed"
+        return None, text, [Problem(shown, "", message, line)]
     try:
-        return tomllib.loads(text), []
+        return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         line = int(match.group(1)) if match else None
         message = _TOML_POSITION.sub("", str(error)).strip()
-        return None, [Problem(shown, "", f"invalid TOML: {message}", line)]
+        return None, text, [Problem(shown, "", f"invalid TOML: {message}", line)]
+    except RecursionError:  # the scan above should prevent it; never crash on a pack
+        return None, text, [Problem(shown, "", "invalid TOML: nested too deep")]
+
+
+def nesting(text: str) -> tuple[int, int | None]:
+    """The deepest nesting of `[` and `{` outside strings and comments, and its line.
+
+    A linear scan, cheap enough to run before every parse. Table headers
+    (`[a]`, `[[a]]`) count as one or two levels, which is harmless.
+    """
+    depth = deepest = 0
+    deepest_line: int | None = None
+    line = 1
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "\"'":
+            quote = text[i : i + 3] if text.startswith(ch * 3, i) else ch
+            end = _string_end(text, i + len(quote), quote)
+            line += text.count("\n", i, end)
+            i = end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest, deepest_line
+
+
+def _string_end(text: str, start: int, quote: str) -> int:
+    """Index just past the string that opened before `start` (or the end of the text)."""
+    i = start
+    while True:
+        end = text.find(quote, i)
+        if end < 0:
+            return len(text)
+        if quote[0] == '"':
+            backslashes = 0
+            j = end - 1
+            while j >= start and text[j] == "\\":
+                backslashes += 1
+                j -= 1
+            if backslashes % 2:
+                i = end + 1
+                continue
+        if len(quote) == 1 and "\n" in text[start:end]:
+            return text.index("\n", start)  # a one-line string never spans lines
+        return end + len(quote)
 
 
 def validation_problems(error: ValidationError, shown: str, text: str) -> list[Problem]:
@@ -151,7 +226,7 @@ def _line_of(text: str, loc: Sequence[str]) -> int | None:
 def _validate(
     model: type[BaseModel] | TypeAdapter[Any], path: Path, shown: str
 ) -> tuple[Any | None, list[Problem]]:
-    data, problems = read_toml(path, shown)
+    data, text, problems = _read_toml(path, shown)
     if data is None:
         return None, problems
     try:
@@ -159,7 +234,9 @@ def _validate(
             return model.validate_python(data), []
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, validation_problems(error, shown, path.read_text(encoding="utf-8"))
+        return None, validation_problems(error, shown, text)
+    except RecursionError:
+        return None, [Problem(shown, "", "nested too deep to validate")]
 
 
 def load_levels(path: Path, shown: str) -> tuple[list[Level], list[Problem]]:
@@ -193,6 +270,13 @@ def load_roles(path: Path, shown: str, levels: Iterable[Level]) -> tuple[list[Ro
                 )
             )
     return list(parsed.roles), problems
+
+
+def _level_line(path: Path) -> int | None:
+    try:
+        return _line_of(read_pack_text(path), ["level"])
+    except PackFileError:
+        return None
 
 
 def load_exercise(path: Path, shown: str) -> tuple[Exercise | None, list[Problem]]:
@@ -247,7 +331,12 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
         return
     known_levels = {level.number for level in catalog.levels}
     seen = {loaded.exercise.id: loaded for loaded in catalog.exercises}
-    for path in sorted(source.exercises_dir.rglob("*.toml")):
+    try:
+        paths = sorted(pack_files(source.exercises_dir, ".toml"))
+    except PackFileError as error:
+        catalog.problems.append(Problem(str(source.exercises_dir), "", str(error)))
+        return
+    for path in paths:
         if path.name.endswith(".family.toml"):  # a data-only family (_load_families)
             continue
         shown = source.show(path)
@@ -262,7 +351,7 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
                     "level",
                     f"level {exercise.level} does not exist (levels are "
                     f"{min(known_levels)}–{max(known_levels)})",
-                    _line_of(path.read_text(), ["level"]),
+                    _level_line(path),
                 )
             )
             continue
@@ -274,8 +363,13 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
             continue
         if source.private:
             exercise.mark_private()
+        exercise.mark_source(trusted=source.trusted, pack_dir=source.root)
         loaded = LoadedExercise(
-            exercise, path, "builtin" if source.name == BUILTIN else source.name, source.private
+            exercise,
+            path,
+            "builtin" if source.name == BUILTIN else source.name,
+            source.private,
+            source.trusted,
         )
         seen[exercise.id] = loaded
         catalog.exercises.append(loaded)

@@ -9,6 +9,7 @@ silently ignored.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -287,6 +288,29 @@ class ExerciseBase(Strict):
 
     def mark_private(self) -> None:
         self._private = True
+
+    # Never read from the TOML: the loader marks where an exercise came from.
+    # None: built in code, not loaded from a pack (the caller decides).
+    _trusted: bool | None = PrivateAttr(default=None)
+    _pack_dir: Path | None = PrivateAttr(default=None)
+
+    def mark_source(self, *, trusted: bool, pack_dir: Path | None) -> None:
+        self._trusted = trusted
+        self._pack_dir = pack_dir
+
+    @property
+    def pack_dir(self) -> Path | None:
+        """The pack's folder: a python check's `file` is found there; trust is given to it."""
+        return self._pack_dir
+
+    @property
+    def trusted(self) -> bool | None:
+        """Whether its pack may run python checks (built-in: yes); None if not from a pack."""
+        return self._trusted
+
+    def python_allowed(self, caller: bool) -> bool:
+        """May its python checks run? A loaded exercise's pack decides; else the caller."""
+        return caller if self._trusted is None else self._trusted
 
     def _require_good_and_bad(self) -> None:
         if not self.checks:

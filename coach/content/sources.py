@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.config.trust import is_trusted
 from coach.paths import private_pack_dir
 
 BUILTIN = "builtin"
@@ -28,6 +29,9 @@ class ContentSource:
     # The learner's own folder: its exercises count at reduced weight, and it
     # may not exist yet (that is not a problem).
     private: bool = False
+    # May its python checks run? Built-in content yes; a pack only while the
+    # user's trust record matches its files (`coach packs trust PATH`).
+    trusted: bool = False
 
     def show(self, path: Path) -> str:
         """How a file is named in messages: relative for built-in content, absolute for packs."""
@@ -55,18 +59,34 @@ def builtin_source(root: Path | None = None) -> ContentSource:
         exercises_dir=root / "exercises",
         levels_file=root / "levels" / "levels.toml",
         roles_file=root / "levels" / "roles.toml",
+        trusted=True,
     )
 
 
 def pack_source(directory: Path) -> ContentSource:
     directory = directory.expanduser().resolve()
-    return ContentSource(name=str(directory), root=directory, exercises_dir=directory)
+    return ContentSource(
+        name=str(directory),
+        root=directory,
+        exercises_dir=directory,
+        trusted=directory.is_dir() and is_trusted(directory),
+    )
 
 
 def private_source() -> ContentSource:
-    """The learner's own exercises (`coach exercises new`, "Practise on my own task")."""
+    """The learner's own exercises (`coach exercises new`, "Practise on my own task").
+
+    Untrusted like any pack: they are written without python checks, and a
+    file dropped there runs no code unless the user trusts the folder.
+    """
     directory = private_pack_dir().expanduser().resolve()
-    return ContentSource(name=str(directory), root=directory, exercises_dir=directory, private=True)
+    return ContentSource(
+        name=str(directory),
+        root=directory,
+        exercises_dir=directory,
+        private=True,
+        trusted=directory.is_dir() and is_trusted(directory),
+    )
 
 
 def env_pack_dirs() -> list[Path]:

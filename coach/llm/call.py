@@ -34,7 +34,7 @@ from typing import Any
 
 from coach import keys
 from coach.llm import _litellm
-from coach.llm.errors import LocalModelCrashed, ModelError, StreamCutOff
+from coach.llm.errors import BadResponse, LocalModelCrashed, ModelError, StreamCutOff
 from coach.llm.local import DEFAULT_MAX_TOKENS as LOCAL_MAX_TOKENS
 from coach.llm.local import check_available
 from coach.llm.mapping import NO_KEY_NEEDED, bad_response, key_missing, to_model_error
@@ -43,6 +43,7 @@ from coach.llm.result import CallResult, ToolCall, Usage
 from coach.llm.spec import ModelSpec
 from coach.llm.spend import SpendTracker
 from coach.llm.tools import check_tool_support
+from coach.sanitise import storable
 
 Messages = str | Sequence[Mapping[str, Any]]
 DEFAULT_TIMEOUT = 60.0
@@ -362,7 +363,7 @@ class ModelStream:
         first: float | None = None
 
         def result(complete: bool, finish_reason: str | None) -> CallResult:
-            text = "".join(parts)
+            text = storable("".join(parts))  # a pair split across chunks is joined here
             used = usage
             if used is None:  # cut off, or a server that counts nothing: coach counts
                 used = _estimate_usage(lib, call.spec, call.messages, text)
@@ -442,6 +443,8 @@ class ModelStream:
         # Ended without a finish reason: the server closed the stream early but politely.
         self.result = result(finish is not None, finish)
         call.record(self.result)
+        if not parts and not tools:
+            raise empty_reply(call.spec, finish)
 
 
 def stream(
@@ -520,7 +523,7 @@ async def complete(
             ToolCall(id=tc.id, name=tc.function.name or "", arguments=tc.function.arguments or "")
             for tc in (message.tool_calls or [])
         ]
-        text = message.content or ""
+        text = storable(message.content or "")
         finish = choice.finish_reason
     except (AttributeError, IndexError, TypeError) as exc:
         raise bad_response(call.spec, f"unexpected reply shape: {exc}") from exc
@@ -538,7 +541,25 @@ async def complete(
         attempts=attempts,
     )
     call.record(result)
+    if not text and not tool_calls:
+        raise empty_reply(call.spec, finish)
     return result
+
+
+def empty_reply(spec: ModelSpec, finish: str | None) -> BadResponse:
+    """A reply with no text and no tool call: a fault to report, never an output to grade.
+
+    An HTML page or a server that speaks another API than the model string
+    claims usually ends here too: its body holds no chat completion.
+    """
+    where = f"the server at {spec.api_base}" if spec.api_base else spec.model
+    return BadResponse(
+        f"{where} sent an empty reply (no text; finish reason {finish or 'none'}).",
+        "Nothing was graded. Try again; if it keeps happening, check that the model string "
+        "and the address match the server (an OpenAI-compatible API usually ends in /v1).",
+        model=spec.model,
+        detail=f"finish_reason={finish!r}",
+    )
 
 
 def _max_tokens(spec: ModelSpec, asked: int | None) -> int:

@@ -6,21 +6,18 @@ on some terminals, write to the clipboard (OSC 52). `clean_output` removes
 ANSI CSI and OSC sequences, the other escape and string sequences (DCS, SOS,
 PM, APC), their 8-bit C1 forms, and every other control character except
 newline and tab. `StreamCleaner` does the same for streamed chunks, holding
-back a sequence split across two chunks so none of it leaks as text.
+back a sequence split across two chunks so none of it leaks as text, and the
+first half of a surrogate pair until its second half arrives. Both make the
+text storable (`coach.sanitise.storable`): no lone surrogate gets through.
 """
 
 from __future__ import annotations
 
 import re
 
-# String sequences: OSC ends with BEL or ST; DCS/SOS/PM/APC end with ST (ESC \ or 0x9c).
-_OSC = r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
-_STRING = r"(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)"
-_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-_ESC = r"\x1b[ -/]*[0-~]"  # other escape sequences: nF, Fp, Fe, Fs
-_SEQUENCE = re.compile(f"{_OSC}|{_STRING}|{_CSI}|{_ESC}")
-# C0 except \t and \n, DEL, and C1; what is left of any broken sequence goes with them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from coach.sanitise import CONTROL as _CONTROL
+from coach.sanitise import SEQUENCE as _SEQUENCE
+from coach.sanitise import storable
 
 # Unfinished sequences at the end of a chunk (see StreamCleaner).
 _OPEN_STRING = re.compile(r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*\x1b?\Z")
@@ -29,7 +26,11 @@ _MAX_HELD = 4096  # never hold back more than this; a runaway sequence is flushe
 
 
 def clean_output(text: str) -> str:
-    """The text without terminal control sequences or control characters (keeps \\n and \\t)."""
+    """The text without terminal control sequences or control characters (keeps \\n and \\t).
+
+    Storable too: lone surrogates become U+FFFD and split pairs are joined.
+    """
+    text = storable(text)
     if not _CONTROL.search(text):
         return text  # the common case: nothing to strip
     return _CONTROL.sub("", _SEQUENCE.sub("", text))
@@ -43,12 +44,15 @@ class StreamCleaner:
 
     def feed(self, chunk: str) -> str:
         text = self._held + chunk
-        self._held = ""
-        if not _CONTROL.search(text):
-            return text
-        cut = _open_tail(text)
-        if cut is not None and len(text) - cut <= _MAX_HELD:
-            text, self._held = text[:cut], text[cut:]
+        self._held = pending = ""
+        if text and "\ud800" <= text[-1] <= "\udbff":
+            # The first half of a surrogate pair: its second half is in the next chunk.
+            text, pending = text[:-1], text[-1]
+        if _CONTROL.search(text):
+            cut = _open_tail(text)
+            if cut is not None and len(text) - cut <= _MAX_HELD:
+                text, self._held = text[:cut], text[cut:]
+        self._held += pending
         return clean_output(text)
 
     def flush(self) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach.content.models import ReviewExercise
+from coach.content.trust import grade_trust
 from coach.runtime.present import Shown
 from graders.context import GradeContext
 from graders.judgment import Judgment, JudgmentGrade, Truth, grade_judgment
@@ -23,8 +24,8 @@ def grade_context(
     return GradeContext(
         materials=dict(exercise.materials),
         input_text=input_text,
-        trusted=trusted,
         judge=judge,
+        **grade_trust(exercise, trusted),
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach import llm
+from coach.content.trust import grade_trust
 from coach.runtime.batch import (
     FATAL,
     PassRateGrade,
@@ -90,7 +91,10 @@ async def run_instructions(
         tally.add(call)
         output = llm.clean_output(call.text)
         ctx = GradeContext(
-            materials=dict(exercise.materials), input_text=item.text, trusted=trusted, judge=judge
+            materials=dict(exercise.materials),
+            input_text=item.text,
+            judge=judge,
+            **grade_trust(exercise, trusted),
         )
         grade = await asyncio.to_thread(grade_output, output, [*exercise.checks, *item.checks], ctx)
         done += 1

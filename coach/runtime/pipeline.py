@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach import llm
 from coach.content.models import PipelineStep
+from coach.content.trust import grade_trust
 from coach.runtime.batch import (
     FATAL,
     PassRateGrade,
@@ -219,7 +220,10 @@ async def run_pipeline(
             done += 1
             report(f"input {item.id}: step {step.name}")
         ctx = GradeContext(
-            materials=dict(exercise.materials), input_text=item.text, trusted=trusted, judge=judge
+            materials=dict(exercise.materials),
+            input_text=item.text,
+            judge=judge,
+            **grade_trust(exercise, trusted),
         )
         grade = await asyncio.to_thread(
             grade_output, final or "", [*exercise.checks, *item.checks], ctx

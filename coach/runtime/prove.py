@@ -16,6 +16,7 @@ from typing import Any
 from coach.content.loader import LoadedExercise, Problem
 from coach.content.models import Kind
 from coach.content.sources import BUILTIN
+from coach.content.trust import grade_trust
 from coach.runtime.present import trap_options
 from graders.context import GradeContext
 from graders.names import AGENT, MODEL_GRADED
@@ -95,7 +96,7 @@ def _corpus(exercise: Any, input_id: str | None) -> tuple[tuple[Sample, ...], tu
 def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
     materials = dict(exercise.materials)
     if exercise.kind in (Kind.PROMPT, Kind.AGENT):
-        ctx = GradeContext(materials=materials, trusted=trusted)
+        ctx = GradeContext(materials=materials, **grade_trust(exercise, trusted))
         reference = exercise.reference
         yield Case(
             "reference",
@@ -108,7 +109,9 @@ def cases(exercise: Any, trusted: bool) -> Iterator[Case]:
         )
     elif exercise.kind in (Kind.INSTRUCTIONS, Kind.PIPELINE):
         for item in exercise.inputs:
-            ctx = GradeContext(materials=materials, input_text=item.text, trusted=trusted)
+            ctx = GradeContext(
+                materials=materials, input_text=item.text, **grade_trust(exercise, trusted)
+            )
             yield Case(
                 f"inputs.{item.id}",
                 exercise.reference.good_outputs[item.id],

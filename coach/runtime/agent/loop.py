@@ -15,6 +15,7 @@ import random
 from typing import Any
 
 from coach import llm
+from coach.content.trust import grade_trust
 from coach.llm import ModelSpec, SpendTracker
 from coach.runtime.agent.sandbox import Sandbox
 from coach.runtime.agent.tools import Approver, ToolBox, parse_plan
@@ -133,8 +134,8 @@ async def run_agent(
         sent = list(box.messages)
     ctx = GradeContext(
         materials=dict(exercise.materials),
-        trusted=trusted,
         judge=judge,
+        **grade_trust(exercise, trusted),
         extra={"trace": trace, "files": files},
     )
     grade = grade_output(answer, exercise.checks, ctx)

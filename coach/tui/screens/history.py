@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from coach.llm.text import clean_output
+from coach.sanitise import sanitise as clean_output  # one sanitiser: controls, bidi, invisibles
 from coach.store import AttemptRecord
 
 

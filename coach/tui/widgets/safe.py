@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-from coach.llm import clean_output
-
-# Bidi embeddings, overrides and isolates: they can make text read other than it is.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+from coach.sanitise import sanitise
 
 
 def plain(text: str) -> str:
-    """The text without control sequences or bidi controls."""
-    return _BIDI.sub("", clean_output(text))
+    """The text through coach's one sanitiser: no control sequences, bidi or invisibles."""
+    return sanitise(text)
 
 
 def safe_text(text: str, style: str = "") -> Text:
@@ -40,6 +35,6 @@ def materials_text(exercise: object) -> Text:
     out = Text()
     out.append(plain(getattr(exercise, "brief", "")))
     for name, value in getattr(exercise, "materials", {}).items():
-        out.append(f"\n\n{name}\n", style="bold")
+        out.append(f"\n\n{plain(name)}\n", style="bold")
         out.append(plain(value))
     return out

@@ -1,0 +1,22 @@
+"""Whether an exercise's python checks may run: its pack decides, not the caller.
+
+Every grading path (the app, `coach attempt`, `coach check`, sprints, the
+multi-step kinds) builds its GradeContext with `grade_trust`, so no entry
+point can run an untrusted pack's code by passing `trusted=True`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def grade_trust(exercise: Any, caller: bool) -> dict[str, Any]:
+    """`trusted` and `pack_dir` for a GradeContext.
+
+    An exercise loaded from the catalog carries its pack's trust (built-in:
+    trusted; a pack: only while `coach packs trust` matches its files). One
+    built in code (tests, authoring) follows the caller's `trusted`.
+    """
+    allowed = getattr(exercise, "python_allowed", None)
+    trusted = bool(allowed(caller)) if callable(allowed) else caller
+    return {"trusted": trusted, "pack_dir": getattr(exercise, "pack_dir", None)}
