@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from coach.content.families.base import Family
-from coach.content.families.builtin import expense_review, fit
+from coach.content.families.builtin import dates_json, expense_review, fit
 
-FAMILIES: tuple[Family, ...] = (expense_review.FAMILY, *fit.FAMILIES)
+FAMILIES: tuple[Family, ...] = (
+    expense_review.FAMILY,
+    dates_json.FAMILY,
+    *fit.FAMILIES,
+)
