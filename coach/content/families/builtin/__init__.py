@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from coach.content.families.base import Family
-from coach.content.families.builtin import dates_json, expense_review, fit
+from coach.content.families.builtin import dates_json, expense_review, fit, traces
 
 FAMILIES: tuple[Family, ...] = (
     expense_review.FAMILY,
     dates_json.FAMILY,
     *fit.FAMILIES,
+    traces.INVOICE_AUDIT,
+    traces.APPROVAL_AUDIT,
 )

@@ -103,7 +103,7 @@ def generate(draw: Draw) -> Generated:
     numeric = slash_date(amb) if uk else us_slash_date(amb)
     solution = (
         "From the email below, list every calendar date stated in the body (ignore the header "
-        "lines and relative phrases such as \"on Friday\" or \"within 30 days\").\n"
+        'lines and relative phrases such as "on Friday" or "within 30 days").\n'
         f"Numeric dates are written {convention}: {numeric} is {long_date(amb)}.\n"
         "Return only a JSON array of strings in YYYY-MM-DD format, with no code fence and no "
         "other text.\n\nEmail:\n{email}"
@@ -127,12 +127,21 @@ def generate(draw: Draw) -> Generated:
             "error_kinds": ["missing date", "wrong date", "extra date", "extra text"],
             "trap_rate": 0.25,
             "traps": [
-                {"mutate": "drop_item", "error_kind": "missing date",
-                 "note": f"One of the {n} dates was removed from the list."},
-                {"mutate": "shift_date", "error_kind": "wrong date",
-                 "note": "One date was moved; compare each date with the email."},
-                {"mutate": "add_extra_text", "error_kind": "extra text",
-                 "note": "Text was added around the JSON, so the calendar import would reject it."},
+                {
+                    "mutate": "drop_item",
+                    "error_kind": "missing date",
+                    "note": f"One of the {n} dates was removed from the list.",
+                },
+                {
+                    "mutate": "shift_date",
+                    "error_kind": "wrong date",
+                    "note": "One date was moved; compare each date with the email.",
+                },
+                {
+                    "mutate": "add_extra_text",
+                    "error_kind": "extra text",
+                    "note": "Text was added around the JSON, so the calendar import would reject it.",
+                },
             ],
         },
         "reference": {
@@ -158,18 +167,34 @@ def generate(draw: Draw) -> Generated:
                 {"style": "newest first", "output": json.dumps(sorted(iso, reverse=True))},
                 {"style": "no spaces", "output": json.dumps(iso, separators=(",", ":"))},
                 {"style": "trailing newline", "output": "\n" + json.dumps(iso) + "\n"},
-                {"style": "one per line", "output": "[\n" + ",\n".join(f'"{d}"' for d in iso) + "\n]"},
+                {
+                    "style": "one per line",
+                    "output": "[\n" + ",\n".join(f'"{d}"' for d in iso) + "\n]",
+                },
                 {"style": "tab-indented", "output": json.dumps(sorted(iso), indent="\t")},
             ],
             "bad": [
                 {"why": "a date left out", "check": label_set, "output": json.dumps(iso[1:])},
-                {"why": f"{numeric} read the other way round", "check": label_set,
-                 "output": json.dumps(sorted(wrong_reading))},
-                {"why": "'on Friday' turned into a date", "check": label_set, "output": friday_list},
-                {"why": "dates not in ISO form", "check": label_json,
-                 "output": json.dumps([slash_date(d) for d in days])},
-                {"why": "wrapped in a code fence", "check": label_json,
-                 "output": "```json\n" + good + "\n```"},
+                {
+                    "why": f"{numeric} read the other way round",
+                    "check": label_set,
+                    "output": json.dumps(sorted(wrong_reading)),
+                },
+                {
+                    "why": "'on Friday' turned into a date",
+                    "check": label_set,
+                    "output": friday_list,
+                },
+                {
+                    "why": "dates not in ISO form",
+                    "check": label_json,
+                    "output": json.dumps([slash_date(d) for d in days]),
+                },
+                {
+                    "why": "wrapped in a code fence",
+                    "check": label_json,
+                    "output": "```json\n" + good + "\n```",
+                },
             ],
         },
     }
@@ -183,8 +208,14 @@ def audit(exercise: Any, generated: Generated) -> list[str]:
     problems = []
     for iso in json.loads(exercise.reference.good_output):
         day = date.fromisoformat(iso)
-        forms = (long_date(day), ordinal_date(day), short_month_date(day), iso,
-                 slash_date(day), us_slash_date(day))
+        forms = (
+            long_date(day),
+            ordinal_date(day),
+            short_month_date(day),
+            iso,
+            slash_date(day),
+            us_slash_date(day),
+        )
         if not any(form in email for form in forms):
             problems.append(f"expected date {iso} is not stated in the email")
     return problems
