@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (email lines and notes are data)
 """L1 prompt: every date in a supplier email as a JSON list of ISO dates.
 
 A UK sender writes numeric dates day first, a US sender month first; the
