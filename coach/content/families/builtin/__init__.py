@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.content.families.base import Family
-from coach.content.families.builtin import dates_json, expense_review, fit, traces
+from coach.content.families.builtin import dates_json, expense_review, fit, readouts, traces
 
 FAMILIES: tuple[Family, ...] = (
     expense_review.FAMILY,
@@ -11,4 +11,6 @@ FAMILIES: tuple[Family, ...] = (
     *fit.FAMILIES,
     traces.INVOICE_AUDIT,
     traces.APPROVAL_AUDIT,
+    readouts.AB_READOUT,
+    readouts.EVAL_READOUT,
 )

@@ -144,7 +144,7 @@ def invoice_trace(draw: Draw) -> Generated:
     # Misread amount in the calculator call (its result consistent with the misread).
     k = draw.int(0, len(amounts) - 1)
     slipped = _slip(amounts[k])
-    misread = [*amounts[:k], slipped, *amounts[k + 1:]]
+    misread = [*amounts[:k], slipped, *amounts[k + 1 :]]
     wrong = _invoice_trace(files, supplier, misread, sum(misread), ids, order)
     line = first_unsupported(wrong) or 1
     builder.recorded(
