@@ -23,7 +23,7 @@ from typing import Any
 
 from graders._text import listing, q
 from graders.context import GradeContext
-from graders.numbers import allowed_difference, fmt, unit_problem, written
+from graders.numbers import allowed_difference, unit_problem, written
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
 from graders.values import (
@@ -34,6 +34,7 @@ from graders.values import (
     find_numbers,
     find_ordinals,
     find_ranges,
+    fmt,
     parse_date,
     parse_duration,
     same_duration,

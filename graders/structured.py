@@ -236,7 +236,9 @@ def _normalizer(options: dict[str, Any]) -> Any:
     return norm
 
 
-def _compare(output: str, options: dict[str, Any]) -> tuple[dict, dict, list, list, str]:
+def _compare(
+    output: str, options: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str], list[str], list[str], str]:
     norm = _normalizer(options)
     items, _how = parse_items(output, options["allow_fence"])
     want = {norm(item): item for item in options["expected"]}

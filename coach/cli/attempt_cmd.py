@@ -79,6 +79,7 @@ def attempt(
     The attempt is recorded like one in the app, and may move your level.
     """
     from coach import llm
+    from coach.cli.content_cmd import family_instance
     from coach.coaching.feedback import coaching_notes
     from coach.config import ConfigError, load_config
     from coach.content.models import Kind
@@ -93,7 +94,8 @@ def attempt(
         _fail(str(error))
     seed = seed if seed is not None else secrets.randbits(32)
     session = Session.open(config, seed=seed, trap_mode=trap_mode(trap))
-    exercise = session.exercise(exercise_id)
+    # A family (`fam.x` or `x`) gives its instance SEED: `coach attempt FAMILY --seed N`.
+    exercise = family_instance(session.catalog, exercise_id, seed) or session.exercise(exercise_id)
     if exercise is None:
         _fail(f"no exercise {exercise_id!r}", "`coach exercises list` shows the ids.")
     if exercise.kind == Kind.FIT:

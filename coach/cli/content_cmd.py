@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -41,7 +42,8 @@ def _proof_problems(catalog: Catalog, config: Config) -> list[Problem]:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--quick", is_flag=True, help="Prove each generated family on fewer seeds.")
+def check(paths: tuple[Path, ...], as_json: bool, quick: bool) -> None:
     """Validate and prove levels, roles, all exercises and packs (PATHS: extra pack folders).
 
     Every exercise is proved: its reference output passes its checks, its
@@ -51,6 +53,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     config = _config()
     catalog = _catalog(paths, config)
     catalog.problems.extend(_proof_problems(catalog, config))
+    catalog.problems.extend(_family_problems(catalog, quick))
     if as_json:
         report = {
             "ok": catalog.ok,
@@ -72,12 +75,13 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
                 for p in catalog.problems
             ],
             "counts": _counts(catalog),
+            "families": [_family_row(family) for family in catalog.families],
         }
         click.echo(json.dumps(report, indent=2))
     else:
         click.echo(
             f"{len(catalog.levels)} levels, {len(catalog.roles)} roles, "
-            f"{len(catalog.exercises)} exercises loaded"
+            f"{len(catalog.exercises)} exercises loaded, {len(catalog.families)} generated families"
         )
         for level, kinds in _counts(catalog)["by_level"].items():
             detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
@@ -90,6 +94,26 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
         else:
             click.echo("all content is valid")
     sys.exit(0 if catalog.ok else 1)
+
+
+def _family_problems(catalog: Catalog, quick: bool) -> list[Problem]:
+    """Each generated family proven over many seeds (every shipped version)."""
+    from coach.runtime.prove_families import QUICK_SEEDS, SEEDS, prove_families
+
+    return prove_families(catalog.families, QUICK_SEEDS if quick else SEEDS)
+
+
+def _family_row(family: Any) -> dict[str, Any]:
+    return {
+        "id": family.item_id,
+        "level": family.level,
+        "kind": str(family.kind),
+        "title": family.title,
+        "version": family.version,
+        "versions": sorted(family.versions),
+        "instances": family.instance_count,
+        "source": family.source,
+    }
 
 
 def _python_exercises(catalog: Catalog) -> list[str]:
@@ -146,6 +170,11 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
         and (kind is None or loaded.exercise.kind == kind)
     ]
     chosen.sort(key=lambda ex: (ex.level, ex.id))
+    families = [
+        family
+        for family in catalog.families
+        if (level is None or family.level == level) and (kind is None or family.kind == kind)
+    ]
     if as_json:
         rows = [
             {
@@ -157,27 +186,36 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
             }
             for e in chosen
         ]
+        rows += [_family_row(family) for family in families]
         click.echo(json.dumps(rows, indent=2))
         return
-    if not chosen:
+    if not chosen and not families:
         click.echo("no exercises match")
         return
-    width = max(len(e.id) for e in chosen)
+    width = max([len(e.id) for e in chosen] + [len(f.item_id) for f in families])
     for exercise in chosen:
         yours = "  (yours, half weight)" if exercise.private else ""
         click.echo(
             f"L{exercise.level}  {exercise.id:<{width}}  {exercise.kind:<12}  "
             f"{sanitise(exercise.title)}{yours}"
         )
+    if families:
+        click.echo("\nGenerated families (`coach exercises show FAMILY --seed N`):")
+    for family in families:
+        click.echo(
+            f"L{family.level}  {family.item_id:<{width}}  {family.kind:<12}  "
+            f"{sanitise(family.title)}  ({family.instance_count:,}+ instances, v{family.version})"
+        )
 
 
 @exercises.command("show")
 @click.argument("exercise_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the validated exercise as JSON.")
-def show_exercise(exercise_id: str, as_json: bool) -> None:
-    """Show one exercise, references included."""
+@click.option("--seed", type=click.IntRange(0), help="For a family: the instance to show.")
+def show_exercise(exercise_id: str, as_json: bool, seed: int | None) -> None:
+    """Show one exercise (or one instance of a family), references included."""
     catalog = _catalog()
-    exercise = catalog.exercise(exercise_id)
+    exercise = family_instance(catalog, exercise_id, seed) or catalog.exercise(exercise_id)
     if exercise is None:
         raise click.ClickException(
             f"no exercise {exercise_id!r}; `coach exercises list` shows the ids"
@@ -196,6 +234,16 @@ def show_exercise(exercise_id: str, as_json: bool) -> None:
     click.echo(
         f"\n{len(exercise.checks)} check(s): " + ", ".join(c.grader for c in exercise.checks)
     )
+
+
+def family_instance(catalog: Catalog, name: str, seed: int | None) -> Any | None:
+    """The instance `seed` (default 0) of the family `name` (`fam.x` or `x`), if it names one."""
+    from coach.content.families import find_family, parse_family_id
+
+    family = find_family(catalog.families, parse_family_id(name) or name)
+    if family is None:
+        return None
+    return family.generate(0 if seed is None else seed).exercise
 
 
 # --- coach exercises new -----------------------------------------------------------

@@ -20,12 +20,13 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
+from coach.content.trust import grade_trust
 from graders.context import GradeContext
 from graders.registry import grade_output
 from graders.result import OutputGrade
@@ -77,23 +78,24 @@ class Grader:
         kind = str(exercise.kind)
         if kind not in _GRADABLE:
             raise RowError(f"{exercise_id} is a {kind} exercise: it has no output checks to run")
-        trusted = loaded.source == "builtin" or bool(getattr(loaded, "trusted", False))
-        base = {
-            "materials": dict(exercise.materials),
-            "trusted": trusted,
-            "pack_dir": getattr(exercise, "pack_dir", None),
-        }
+        # The pack's trust decides whether its python checks run (`coach packs trust`).
+        trust = grade_trust(exercise, bool(loaded.trusted))
+        ctx = GradeContext(
+            materials=dict(exercise.materials),
+            trusted=bool(trust["trusted"]),
+            pack_dir=trust["pack_dir"],
+        )
         if kind not in _PER_INPUT:
             if input_id is not None:
                 raise RowError(f"{exercise_id} has no hidden inputs; leave out the input")
-            return Target(exercise_id, None, list(exercise.checks), GradeContext(**base))
+            return Target(exercise_id, None, list(exercise.checks), ctx)
         inputs = {item.id: item for item in exercise.inputs}
         if input_id not in inputs:
             known = ", ".join(sorted(inputs))
             raise RowError(f"{exercise_id} grades one hidden input at a time: give one of {known}")
         item = inputs[input_id]
         checks = [*exercise.checks, *item.checks]
-        return Target(exercise_id, input_id, checks, GradeContext(input_text=item.text, **base))
+        return Target(exercise_id, input_id, checks, replace(ctx, input_text=item.text))
 
     def grade(self, exercise_id: str, input_id: str | None, output: str) -> OutputGrade:
         target = self.target(exercise_id, input_id)

@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
+from coach.content.families import instance_id
 from coach.content.models import FitExercise, Kind
 from coach.engine.evidence import ItemInfo
 from coach.engine.placement import PlacementResult
@@ -32,20 +33,34 @@ from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import role_gap
 from coach.runtime.attempt import Attempt
 from coach.runtime.evidence import evidence_of
+from coach.runtime.instances import SEED_SPACE, family_info
 from coach.runtime.present import Shown
 from coach.runtime.recording import RecordedAttempt, replay_of
 from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 
 PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
+# Fresh instances of each review or fit family offered to one placement.
+FAMILY_DRAWS = 3
 CONFIDENCE_KEYS = {"5": 0.5, "6": 0.6, "7": 0.7, "8": 0.8, "9": 0.9, "0": 1.0}
 DEFAULT_CONFIDENCE = 0.7
 
 
-def build_bank(catalog: Any, kinds: Iterable[str] = PLACEMENT_KINDS) -> list[ItemInfo]:
-    """The engine's view of the catalog's exercises of these kinds."""
+def build_bank(
+    catalog: Any, kinds: Iterable[str] = PLACEMENT_KINDS, rng: random.Random | None = None
+) -> list[ItemInfo]:
+    """The engine's view of the catalog's exercises of these kinds, plus fresh instances
+    of its generated families of these kinds (`FAMILY_DRAWS` each, seeds from `rng`), so
+    the placement has judgment items at every level to choose from."""
     wanted = {str(kind) for kind in kinds}
-    return [
+    rng = rng or random.Random()
+    drawn = [
+        family_info(family, instance_id(family.id, family.version, rng.randrange(SEED_SPACE)))
+        for family in getattr(catalog, "families", [])
+        if str(family.kind) in wanted
+        for _ in range(FAMILY_DRAWS)
+    ]
+    return drawn + [
         ItemInfo(
             exercise_id=e.id,
             level=e.level,
@@ -160,7 +175,7 @@ class PlacementScreen(Screen[int | None]):
         self.rng = rng or random.Random()
         self.prompt_item = prompt_item
         kinds = list(kinds) + ([Kind.PROMPT] if prompt_item is not None else [])
-        self.bank = build_bank(session.catalog, kinds)
+        self.bank = build_bank(session.catalog, kinds, self.rng)
         tracker = replay_of(session.learner, session.history())
         # A placement already under way resumes; after one has finished, a new one starts.
         self.tracker = tracker if tracker.placing else LearnerTracker(session.learner.self_report)
