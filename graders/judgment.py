@@ -80,16 +80,19 @@ class Truth(BaseModel):
         *,
         failed_checks: Iterable[str] = (),
         lines: Iterable[int] = (),
+        undecided: str = "",
     ) -> Truth:
         """Truth from grading the real output.
 
         `deterministic_verdict` is whether the deterministic checks passed
         (None when there were none). `failed_checks` are the labels of the
         failed checks, used in the feedback; `lines` the output lines they
-        point at, where a grader knows them.
+        point at, where a grader knows them. `undecided` says, when the
+        checks do not decide, why not (a criterion no judge graded).
         """
         if deterministic_verdict is None:
-            return cls(wrong=None, certain=False, source="rubric" if rubric_only else "none")
+            source: TruthSource = "rubric" if rubric_only else "none"
+            return cls(wrong=None, certain=False, source=source, detail=undecided.strip())
         if deterministic_verdict:
             return cls(wrong=False, certain=True, source="checks", detail="passed every check")
         labels = _unique(label for label in failed_checks if label.strip())
@@ -256,6 +259,8 @@ def _look_for(truth: Truth) -> str:
 
 
 def _unscored_reason(truth: Truth) -> str:
+    if truth.detail:
+        return f"{_sentence(truth.detail)} Your call is recorded but not scored."
     if truth.source == "rubric":
         return "This output was judged only by a rubric, so your call is recorded but not scored."
     return "Nothing checked this output with certainty, so your call is recorded but not scored."

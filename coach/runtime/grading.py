@@ -57,7 +57,18 @@ def truth_of(exercise: Any, grade: OutputGrade | None, shown: Shown) -> Truth:
         [check.error_kind for check in failed if check.error_kind],
         rubric_only=bool(grade.scored) and verdict is None,
         failed_checks=[check.name for check in failed if check.deterministic],
+        undecided=_undecided(grade) if verdict is None else "",
     )
+
+
+def _undecided(grade: OutputGrade) -> str:
+    """Why the checks leave the output's truth open, when a rubric is the reason."""
+    if grade.ungraded:
+        names = ", ".join(check.name for check in grade.ungraded)
+        return f"A criterion of this output was not graded ({names})"
+    if grade.deterministic_verdict is True:
+        return "The checks passed this output but the judge model failed it"
+    return ""
 
 
 def grade_judgment_of(

@@ -231,3 +231,12 @@ def test_brier_is_lower_when_right_and_bounded(
         assert grade.brier <= 0.25
     else:
         assert grade.brier >= 0.25
+
+
+def test_an_undecided_truth_says_why_the_call_is_not_scored() -> None:
+    truth = Truth.from_checks(None, rubric_only=True, undecided="A criterion was not graded (tone)")
+    graded = grade_judgment(Judgment(verdict="ok", confidence=0.9), truth)
+    assert not graded.scored
+    assert graded.reason == (
+        "A criterion was not graded (tone). Your call is recorded but not scored."
+    )

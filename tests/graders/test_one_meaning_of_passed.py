@@ -125,3 +125,20 @@ def test_the_store_bulk_read_carries_the_verdict() -> None:
         assert outcomes == [False, True]
     finally:
         store.close()
+
+
+def test_a_partial_grade_leaves_the_judgment_unscored_and_says_why() -> None:
+    from coach.runtime.grading import truth_of
+    from coach.runtime.present import Shown
+    from graders.judgment import Judgment, grade_judgment
+
+    checks = [CheckSpec("contains", {"value": "a"}), CheckSpec("rubric", {"rubric": "Polite."})]
+    grade = grade_output("a", checks)
+    truth = truth_of(object(), grade, Shown(text="a"))
+    judged = grade_judgment(Judgment(verdict="ok", confidence=0.9), truth)
+    assert not truth.certain and not judged.scored
+    assert "was not graded (the rubric check)" in judged.reason
+    # The same output with the rubric optional: the checks decide, the call is scored.
+    optional = [checks[0], CheckSpec("rubric", {"rubric": "Polite.", "required": False})]
+    truth = truth_of(object(), grade_output("a", optional), Shown(text="a"))
+    assert truth.certain and truth.wrong is False
