@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from coach.content.families.base import Family
-from coach.content.families.builtin import dates_json, expense_review, fit, readouts, traces
+from coach.content.families.builtin import (
+    dates_json,
+    expense_review,
+    fit,
+    invoice_review,
+    meeting_review,
+    readouts,
+    traces,
+)
 
 FAMILIES: tuple[Family, ...] = (
     expense_review.FAMILY,
     dates_json.FAMILY,
+    meeting_review.FAMILY,
+    invoice_review.FAMILY,
     *fit.FAMILIES,
     traces.INVOICE_AUDIT,
     traces.APPROVAL_AUDIT,
