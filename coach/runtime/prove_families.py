@@ -118,10 +118,9 @@ def _flaw_problems(instance: Instance) -> list[str]:
                 problems.append(
                     f"{where}: the item names line {item.line}, the flaw is on {flaw.line}"
                 )
-            if flaw.old not in item.why or flaw.new not in item.why:
-                problems.append(
-                    f"{where}: the note does not name both {flaw.old!r} and {flaw.new!r}"
-                )
+            named = flaw.names or (flaw.old, flaw.new)
+            if missing := [name for name in named if name not in item.why]:
+                problems.append(f"{where}: the note does not name {', '.join(map(repr, missing))}")
         elif flaw.action == "drop":
             if any(flaw.old in line for line in lines) or flaw.old not in flaw.correct:
                 problems.append(f"{where}: the dropped {flaw.old!r} is still there (or never was)")

@@ -41,7 +41,8 @@ class Flaw:
 
     `replace`: on 1-based `line` of `output`, `new` stands where the correct
     text had `old`. `drop`: the correct output's line holding `old` is gone.
-    The note (the item's `why`) must name both values (`new` may be "" for a drop).
+    The note (the item's `why`) must name both values (`new` may be "" for a drop),
+    or, where `names` is given, each of those.
     """
 
     output_index: int
@@ -50,6 +51,8 @@ class Flaw:
     old: str
     new: str = ""
     line: int | None = None
+    # What the note must name when old and new are whole lines (the values that differ).
+    names: tuple[str, ...] = ()
 
 
 @dataclass

@@ -18,7 +18,14 @@ class ReviewBuilder:
         self.outputs.append({"output": output, "wrong": False, "why": why})
 
     def replace(
-        self, correct: str, line: int, old: str, new: str, error_kind: str, why: str
+        self,
+        correct: str,
+        line: int,
+        old: str,
+        new: str,
+        error_kind: str,
+        why: str,
+        names: tuple[str, ...] = (),
     ) -> None:
         """`correct` with `old` replaced by `new` on 1-based `line`."""
         lines = correct.split("\n")
@@ -26,7 +33,7 @@ class ReviewBuilder:
             raise ValueError(f"cannot plant {new!r} for {old!r} on line {line}")
         lines[line - 1] = lines[line - 1].replace(old, new, 1)
         output = "\n".join(lines)
-        self.flaws.append(Flaw(len(self.outputs), correct, "replace", old, new, line))
+        self.flaws.append(Flaw(len(self.outputs), correct, "replace", old, new, line, names))
         self.outputs.append(
             {"output": output, "wrong": True, "error_kind": error_kind, "line": line, "why": why}
         )
