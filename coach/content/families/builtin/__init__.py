@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coach.content.families.base import Family
 from coach.content.families.builtin import (
+    batch_review,
     dates_json,
     expense_review,
     fit,
@@ -22,6 +23,7 @@ FAMILIES: tuple[Family, ...] = (
     *fit.FAMILIES,
     grounded_reviews.CITATIONS,
     grounded_reviews.SUPERSEDED,
+    batch_review.FAMILY,
     traces.INVOICE_AUDIT,
     traces.APPROVAL_AUDIT,
     readouts.AB_READOUT,
