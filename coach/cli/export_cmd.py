@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 import click
 
@@ -102,7 +102,9 @@ def export(
             n_attempts = conn.execute(sa.select(sa.func.count()).select_from(attempts)).scalar()
         big = len(learners) > PROGRESS_OVER or (n_attempts or 0) > PROGRESS_OVER
         with click.progressbar(
-            length=len(learners), label="Exporting", file=sys.stderr if big else _Null()
+            length=len(learners),
+            label="Exporting",
+            file=sys.stderr if big else cast(TextIO, _Null()),
         ) as bar:
             result = build_export(
                 store,

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 from coach.keys import (
     PROVIDERS,
@@ -27,7 +31,7 @@ from coach.keys import (
 )
 
 
-class ProviderType(click.ParamType):
+class ProviderType(click.ParamType):  # type: ignore[type-arg]
     name = "provider"
 
     def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
@@ -36,7 +40,9 @@ class ProviderType(click.ParamType):
         except UnknownProvider as error:
             self.fail(str(error), param, ctx)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
         from click.shell_completion import CompletionItem
 
         return [CompletionItem(p) for p in PROVIDERS if p.startswith(incomplete.lower())]

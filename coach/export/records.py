@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-SCHEMA_ID = "coach-capability-export/2"
+SCHEMA_ID: Literal["coach-capability-export/2"] = "coach-capability-export/2"
 
 Hash = str
 
