@@ -5,6 +5,7 @@ from __future__ import annotations
 from coach.content.families.base import Family
 from coach.content.families.builtin import (
     batch_review,
+    customer_reply,
     dates_json,
     expense_review,
     fit,
@@ -22,6 +23,7 @@ FAMILIES: tuple[Family, ...] = (
     meeting_review.FAMILY,
     invoice_review.FAMILY,
     invoice_json.FAMILY,
+    customer_reply.FAMILY,
     *fit.FAMILIES,
     grounded_reviews.CITATIONS,
     grounded_reviews.SUPERSEDED,
