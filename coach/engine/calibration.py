@@ -21,6 +21,7 @@ part of the attempt's snapshot and replays stay exact.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import defaultdict
@@ -96,6 +97,15 @@ class Calibration:
         self.data = data
         self.scale = Scale(params)
         self.params = params
+
+    def digest(self) -> str:
+        """A short hash of what the engine would use (part of the engine version)."""
+        used = {
+            k: (v.b, v.level)
+            for k, v in sorted(self.data.items.items())
+            if v.se <= self.data.max_se
+        }
+        return hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()[:12]
 
     def offset(self, exercise_id: str, level: int, authored: float) -> float:
         """The difficulty offset to use: calibrated if its SE is small, else authored."""

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from coach.engine.ability import AbilityState, Scale, item_information
+from coach.engine.calibration import Calibration
 from coach.engine.evidence import (
     MODEL_FREE_KINDS,
     AttemptEvidence,
@@ -81,8 +82,10 @@ class Placement:
         self_report: int | None = None,
         model_tier: str | None = None,
         ability: AbilityState | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.params = params
+        self.calibration = calibration
         self.self_report = self_report
         self.model_tier = model_tier
         if ability is None:
@@ -115,7 +118,10 @@ class Placement:
         fresh = [i for i in candidates if i.exercise_id not in self.met_before]
         scored = []
         for item in fresh or candidates:
-            b = scale.difficulty(item.level, item.difficulty)
+            offset = item.difficulty
+            if self.calibration is not None:
+                offset = self.calibration.offset(item.exercise_id, item.level, offset)
+            b = scale.difficulty(item.level, offset)
             info = item_information(
                 theta, b, item.kind, item.needs_model, self.model_tier, self.params
             )

@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from coach.engine.ability import AbilityState, Posterior
+from coach.engine.calibration import Calibration
 from coach.engine.evidence import AttemptEvidence, ItemInfo
 from coach.engine.moves import MoveState, decide, evidence_weight, remember
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
@@ -104,13 +105,16 @@ class LearnerTracker:
         self_report: int | None = None,
         params: EngineParams = DEFAULT_PARAMS,
         model_tier: str | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.params = params
         self.self_report = self_report
         self.model_tier = model_tier
+        # Calibrated difficulties replace authored ones (evidence and placement items).
+        self.calibration = calibration
         mean, sd = prior_for(self_report, params)
         self.ability = AbilityState(params, mean, sd)
-        self.placement = Placement(params, self_report, model_tier, ability=self.ability)
+        self.placement = self._new_placement()
         self.placement_active = True
         self.placement_result: PlacementResult | None = None
         self.level: int | None = None
@@ -122,14 +126,30 @@ class LearnerTracker:
         self.moves = MoveState()
         self.seen: dict[str, bool] = {}
 
+    def _new_placement(self) -> Placement:
+        return Placement(
+            self.params,
+            self.self_report,
+            self.model_tier,
+            ability=self.ability,
+            calibration=self.calibration,
+        )
+
+    @property
+    def version(self) -> str:
+        """The engine version of this tracker: rules, parameters and calibration."""
+        digest = self.calibration.digest() if self.calibration is not None else ""
+        return engine_version(self.params, digest)
+
     @classmethod
     def from_history(
         cls,
         history: Iterable[AttemptEvidence],
         self_report: int | None = None,
         params: EngineParams = DEFAULT_PARAMS,
+        calibration: Calibration | None = None,
     ) -> LearnerTracker:
-        tracker = cls(self_report, params)
+        tracker = cls(self_report, params, calibration=calibration)
         for evidence in history:
             tracker.observe(evidence)
         return tracker
@@ -155,9 +175,7 @@ class LearnerTracker:
         if self.placement_active:
             return
         self.ability.restart_from_practice()
-        self.placement = Placement(
-            self.params, self.self_report, self.model_tier, ability=self.ability
-        )
+        self.placement = self._new_placement()
         self.placement.met_before = set(self.seen)
         self.placement_active = True
 
@@ -188,6 +206,8 @@ class LearnerTracker:
 
     def observe(self, evidence: AttemptEvidence) -> list[LevelEventData]:
         """Take one attempt; return the level events it caused (usually none)."""
+        if self.calibration is not None:
+            evidence = self.calibration.apply_evidence(evidence)
         new: list[LevelEventData] = []
         if self.placement_active and not evidence.placement:
             new.append(self.finish_placement(evidence.at))
@@ -226,7 +246,7 @@ class LearnerTracker:
         """The tracker's whole state, JSON-ready (`model_dump(mode="json")`)."""
         a = self.ability
         return TrackerSnapshot(
-            engine_version=engine_version(self.params),
+            engine_version=self.version,
             self_report=self.self_report,
             model_tier=self.model_tier,
             level=self.level,
@@ -255,19 +275,23 @@ class LearnerTracker:
 
     @classmethod
     def restore(
-        cls, snapshot: TrackerSnapshot, params: EngineParams = DEFAULT_PARAMS
+        cls,
+        snapshot: TrackerSnapshot,
+        params: EngineParams = DEFAULT_PARAMS,
+        calibration: Calibration | None = None,
     ) -> LearnerTracker:
         """A tracker that continues exactly where `snapshot` was taken.
 
         Raises ValueError when the snapshot was taken by another engine version
-        (different rules or parameters): the caller then replays the history.
+        (different rules, parameters or calibration): the caller then replays
+        the history.
         """
-        if snapshot.engine_version != engine_version(params):
+        tracker = cls(snapshot.self_report, params, snapshot.model_tier, calibration)
+        if snapshot.engine_version != tracker.version:
             raise ValueError(
                 f"snapshot from engine {snapshot.engine_version}, "
-                f"this engine is {engine_version(params)}: replay the history"
+                f"this engine is {tracker.version}: replay the history"
             )
-        tracker = cls(snapshot.self_report, params, snapshot.model_tier)
         a = tracker.ability
         s = snapshot.ability
         a.combined = Posterior(params, [list(r) for r in s.combined])

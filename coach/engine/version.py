@@ -18,9 +18,14 @@ RULES = "engine-2: 2ht-judgment, binary-output, fit-floor, repeats, own-exercise
 
 
 @lru_cache(maxsize=16)
-def engine_version(params: EngineParams = DEFAULT_PARAMS) -> str:
-    """A short stable hash of the rules tag and `params`."""
-    return hashlib.sha256((RULES + repr(params)).encode()).hexdigest()[:16]
+def engine_version(params: EngineParams = DEFAULT_PARAMS, calibration: str = "") -> str:
+    """A short stable hash of the rules tag, `params` and the calibration in use.
+
+    `calibration` is `Calibration.digest()` ("" without one): a new calibration
+    file makes every stored snapshot stale, so levels are replayed with it.
+    """
+    text = RULES + repr(params) + (f"|calibration:{calibration}" if calibration else "")
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 ENGINE_VERSION = engine_version(DEFAULT_PARAMS)

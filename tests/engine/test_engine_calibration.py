@@ -6,6 +6,8 @@ import random
 import statistics
 from datetime import UTC, datetime
 
+import pytest
+
 from coach.engine.ability import Scale, sigmoid
 from coach.engine.calibration import (
     Calibration,
@@ -132,3 +134,34 @@ def test_responses_are_first_attempts_on_shared_exercises() -> None:
     ]
     rs = responses_from_history("p", history)
     assert [(r.exercise_id, r.correct) for r in rs] == [("a", False), ("b", True)]
+
+
+def test_a_tracker_with_a_calibration_reads_calibrated_difficulties() -> None:
+    from coach.engine.replay import LearnerTracker
+
+    _, responses = simulated()
+    file = calibration_file(calibrate(responses, min_attempts=20), T0)
+    calibration = Calibration(file)
+    history = [
+        AttemptEvidence(
+            exercise_id=f"x{i}",
+            level=1 + i % 6,
+            difficulty=0.0,
+            at=T0.replace(minute=i),
+            output_score=1.0 if i % 3 else 0.0,
+            placement=i < 6,
+        )
+        for i in range(12)
+    ]
+    plain = LearnerTracker.from_history(history)
+    calibrated = LearnerTracker.from_history(history, calibration=calibration)
+    expected = LearnerTracker.from_history([calibration.apply_evidence(e) for e in history])
+    assert calibrated.snapshot().ability == expected.snapshot().ability
+    assert calibrated.snapshot().ability != plain.snapshot().ability
+    # The calibration is part of the engine version: a snapshot taken with it
+    # only resumes with it.
+    snap = calibrated.snapshot()
+    assert snap.engine_version != plain.snapshot().engine_version
+    assert LearnerTracker.restore(snap, calibration=calibration).level == calibrated.level
+    with pytest.raises(ValueError):
+        LearnerTracker.restore(snap)
