@@ -144,7 +144,7 @@ def format_behaviours(behaviours: dict[str, Any], practice: int) -> str:
 @click.option(
     "--behaviours",
     "behaviour_learners",
-    default=60,
+    default=40,
     show_default=True,
     type=click.IntRange(min=0),
     help="Learners per realistic behaviour (0: skip the behaviours).",
