@@ -14,6 +14,7 @@ from coach.content.families.builtin import (
     invoice_json,
     invoice_review,
     meeting_review,
+    payables_agent,
     readouts,
     traces,
 )
@@ -32,6 +33,7 @@ FAMILIES: tuple[Family, ...] = (
     batch_review.FAMILY,
     traces.INVOICE_AUDIT,
     traces.APPROVAL_AUDIT,
+    payables_agent.FAMILY,
     readouts.AB_READOUT,
     readouts.EVAL_READOUT,
 )
