@@ -24,7 +24,7 @@ from coach.runtime.prove import prove
 
 SEEDS = 200
 QUICK_SEEDS = 20
-_MARKER = re.compile(r"\{\{|\}\}|\$\{|<FILL|\bTODO\b|\bNone\b|\bnan\b|\[\[[a-z_]+\]\]")
+_MARKER = re.compile(r"\{\{|\}\}|\$\{|<FILL|\bTODO\b|\bNone\b|\bnan\b")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _MONTHS = (
     "january",

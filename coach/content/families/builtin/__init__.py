@@ -16,6 +16,7 @@ from coach.content.families.builtin import (
     meeting_review,
     payables_agent,
     readouts,
+    refund_evals,
     traces,
 )
 
@@ -36,4 +37,5 @@ FAMILIES: tuple[Family, ...] = (
     payables_agent.FAMILY,
     readouts.AB_READOUT,
     readouts.EVAL_READOUT,
+    refund_evals.FAMILY,
 )

@@ -36,7 +36,14 @@ def generate(draw: Draw) -> Generated:
             suppliers.append(company)
     number = draw.int(1000, 8000)
     rows = []
-    statuses = ["open", "open", "open", "paid", "disputed", *draw.sample(["open", "paid", "open"], draw.int(0, 2))]
+    statuses = [
+        "open",
+        "open",
+        "open",
+        "paid",
+        "disputed",
+        *draw.sample(["open", "paid", "open"], draw.int(0, 2)),
+    ]
     statuses = draw.shuffled(statuses)
     opened = 0
     for status in statuses:
