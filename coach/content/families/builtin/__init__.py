@@ -17,6 +17,7 @@ from coach.content.families.builtin import (
     payables_agent,
     readouts,
     refund_evals,
+    reusable,
     traces,
 )
 
@@ -32,6 +33,8 @@ FAMILIES: tuple[Family, ...] = (
     grounded_reviews.SUPERSEDED,
     grounded_answer.FAMILY,
     batch_review.FAMILY,
+    reusable.TRIAGE,
+    reusable.PIPELINE,
     traces.INVOICE_AUDIT,
     traces.APPROVAL_AUDIT,
     payables_agent.FAMILY,
