@@ -4,11 +4,12 @@
     coach grade [EXERCISE] --cases cases.jsonl [--json]
 
 A cases file holds one JSON object a line: {"exercise", "input", "output"}
-(and optionally "expect": "pass" or "fail"). Every row is graded in this one
-process and gets one verdict: pass, fail or partial (a required rubric
-criterion was not graded: no judge model here), the score, and the failed
-checks. Pack authors run it in their CI; anyone can use it to check the
-graders.
+(and optionally "expect": "pass", "fail" or "partial"). Every row is graded
+in this one process and gets one verdict: pass, fail or partial (a required
+rubric criterion was not graded: no judge model here), the score, and the
+failed checks. `--checks-only` leaves the model-graded criteria out, as
+`coach check` does. Pack authors run it in their CI; anyone can use it to
+check the graders.
 
 Exit status: 0 when every row passed (or, where rows say what they expect,
 when every verdict is the expected one); 1 otherwise; 2 for bad usage.
@@ -28,6 +29,7 @@ import click
 
 from coach.content.trust import grade_trust
 from graders.context import GradeContext
+from graders.names import MODEL_GRADED
 from graders.registry import grade_output
 from graders.result import OutputGrade
 
@@ -60,8 +62,9 @@ class Target:
 class Grader:
     """Finds each row's checks (cached per exercise and input) and grades the output."""
 
-    def __init__(self, exercises: dict[str, Any]) -> None:
+    def __init__(self, exercises: dict[str, Any], *, checks_only: bool = False) -> None:
         self._exercises = exercises
+        self._checks_only = checks_only
         self._targets: dict[tuple[str, str | None], Target] = {}
 
     def target(self, exercise_id: str, input_id: str | None) -> Target:
@@ -99,7 +102,10 @@ class Grader:
 
     def grade(self, exercise_id: str, input_id: str | None, output: str) -> OutputGrade:
         target = self.target(exercise_id, input_id)
-        return grade_output(output, target.checks, target.ctx)
+        checks = target.checks
+        if self._checks_only:  # what `coach check` proves: the model-graded criteria left out
+            checks = [check for check in checks if check.grader not in MODEL_GRADED]
+        return grade_output(output, checks, target.ctx)
 
 
 def verdict_word(grade: OutputGrade) -> str:
@@ -205,6 +211,12 @@ def _grade_row(grader: Grader, number: int, row: dict[str, Any]) -> dict[str, An
     type=click.Path(path_type=Path),
     help="An extra pack folder to load exercises from (repeatable).",
 )
+@click.option(
+    "--checks-only",
+    is_flag=True,
+    help="Leave out model-graded (rubric) criteria, as `coach check` does, instead of "
+    "reporting them as not graded (partial).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object a row for --cases).")
 def grade(
     exercise: str | None,
@@ -212,6 +224,7 @@ def grade(
     output_file: Path | None,
     cases: Path | None,
     packs: tuple[Path, ...],
+    checks_only: bool,
     as_json: bool,
 ) -> None:
     """Grade outputs against an exercise's checks, without calling a model."""
@@ -219,7 +232,7 @@ def grade(
         raise click.UsageError("give exactly one of --output-file or --cases")
     if output_file is not None and exercise is None:
         raise click.UsageError("name the EXERCISE whose checks grade the output file")
-    grader = Grader(_load_exercises(packs))
+    grader = Grader(_load_exercises(packs), checks_only=checks_only)
     if output_file is not None:
         text = output_file.read_text(encoding="utf-8", errors="replace")
         rows: Iterator[tuple[int, dict[str, Any]]] = iter(

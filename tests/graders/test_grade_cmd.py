@@ -133,3 +133,21 @@ def test_terminal_escapes_in_output_are_not_echoed(tmp_path: Path) -> None:
     rows = [{"exercise": PROMPT.id, "output": "\x1b]0;pwned\x07 \x1b[2J nothing useful"}]
     result = grade("--cases", str(write_cases(tmp_path, rows)))
     assert "\x1b" not in result.output
+
+
+def test_a_required_rubric_without_a_judge_is_partial_unless_checks_only(tmp_path: Path) -> None:
+    with_rubric = next(
+        loaded.exercise
+        for loaded in CATALOG.exercises
+        if str(loaded.exercise.kind) == "prompt"
+        and any(check.grader == "rubric" for check in loaded.exercise.checks)
+        and all(check.options.get("required", True) for check in loaded.exercise.checks)
+    )
+    answer = tmp_path / "answer.txt"
+    answer.write_text(with_rubric.reference.good_output, encoding="utf-8")
+    partial = grade(with_rubric.id, "--output-file", str(answer), "--json")
+    report = json.loads(partial.output)
+    assert report["verdict"] == "partial" and partial.exit_code == 1
+    assert [item["code"] for item in report["not_graded"]] == ["rubric.unscored"]
+    checks_only = grade(with_rubric.id, "--output-file", str(answer), "--checks-only")
+    assert checks_only.exit_code == 0 and "PASS" in checks_only.output
