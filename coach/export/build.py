@@ -20,12 +20,13 @@ from coach.engine.judgment_metrics import JudgmentTally
 from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
-from coach.export.chain import export_content
+from coach.export.chain import WEAKNESS_FIELDS, export_content, sealed
 from coach.export.records import (
     CalibrationBin,
     CapabilityExport,
     Chain,
     ChainAttempt,
+    CheckOutcome,
     Demonstrated,
     Gap,
     JudgmentSummary,
@@ -34,10 +35,11 @@ from coach.export.records import (
     LevelEvidence,
     RoleRollup,
     TeamRollup,
+    WeaknessFacts,
     WeaknessRecord,
 )
 from coach.export.signing import SEAL_KEYED, SEAL_PLAIN, Sealer, keyed_sealer, plain_seal
-from coach.runtime.evidence import known_need, known_tier
+from coach.runtime.evidence import known_need, known_tier, weakness_evidence_of
 from coach.runtime.recording import standing_for
 from coach.store import GENESIS, Store
 from coach.store.records import (
@@ -115,6 +117,8 @@ def _chain_items(
     items: list[ChainAttempt] = []
     for position, rec in enumerate(records):
         content, redacted = export_content(rec, include_prompts and position >= start)
+        facts = _facts(rec) if set(WEAKNESS_FIELDS) & set(redacted) else None
+        plain = None if facts is None else facts.model_dump(mode="json")
         items.append(
             ChainAttempt(
                 position=position,
@@ -128,10 +132,20 @@ def _chain_items(
                 hash=rec.hash,
                 content=content,
                 redacted=redacted,
-                seal=sealer(rec.hash, content),
+                facts=facts,
+                seal=sealer(rec.hash, sealed(content, plain)),
             )
         )
     return items
+
+
+def _facts(record: AttemptRecord) -> WeaknessFacts:
+    """What the weakness counts read from the attempt, as the record keeps it."""
+    seen = weakness_evidence_of(record)
+    return WeaknessFacts(
+        mutation=seen.mutation,
+        checks=[CheckOutcome(**fact._asdict()) for fact in seen.checks],
+    )
 
 
 @dataclass

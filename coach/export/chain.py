@@ -34,6 +34,9 @@ from coach.store.records import AttemptRecord, NewAttempt
 
 # Free text written by or shown to the learner: left out unless asked for.
 REDACTED_FIELDS: tuple[str, ...] = ("prompt", "output_shown", "real_output", "trap", "details")
+# Redacted fields the recurring-weakness counts read: exported as `facts` instead.
+WEAKNESS_FIELDS: tuple[str, ...] = ("trap", "details")
+_FACTS_KEY = "$weakness_facts"
 # Fields shown beside `content` for reading; they must agree with it.
 SUMMARY_FIELDS: tuple[str, ...] = (
     "exercise_id",
@@ -52,6 +55,11 @@ def canon(value: Any) -> str:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sealed(content: dict[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
+    """What an attempt's seal covers: its content, and its weakness facts if any."""
+    return content if facts is None else {**content, _FACTS_KEY: facts}
 
 
 def export_content(
@@ -142,7 +150,8 @@ def check_chain(learner: dict[str, Any], sealer: Sealer | None) -> ChainIssue | 
                 "removed_or_reordered", position, aid, "says it is at another position; edited"
             )
         content = attempt["content"]
-        if sealer is not None and sealer(attempt["hash"], content) != attempt["seal"]:
+        material = sealed(content, attempt.get("facts"))
+        if sealer is not None and sealer(attempt["hash"], material) != attempt["seal"]:
             return issue("edited", position, aid, "content does not match its seal; it was edited")
         if not attempt["redacted"]:
             try:

@@ -78,6 +78,22 @@ class LevelChange(_Model):
     provisional: bool
 
 
+class CheckOutcome(_Model):
+    grader: str
+    passed: bool
+    unscored: bool = False
+    negated: bool = False
+
+
+class WeaknessFacts(_Model):
+    """What the recurring-weakness counts read from an attempt, without its text:
+    the planted flaw's mutation (if one was shown) and every check's outcome,
+    each hidden input's included."""
+
+    mutation: str | None
+    checks: list[CheckOutcome]
+
+
 class ChainAttempt(_Model):
     """One attempt in the learner's hash chain, with what is needed to check it.
 
@@ -101,6 +117,11 @@ class ChainAttempt(_Model):
     hash: Hash = Field(pattern=r"^[0-9a-f]{64}$")
     content: dict[str, JsonValue]
     redacted: list[str]
+    facts: WeaknessFacts | None = Field(
+        None,
+        description="When the planted flaw or per-input results are redacted: what the "
+        "weakness counts read from them (sealed with the content).",
+    )
     seal: Hash = Field(pattern=r"^[0-9a-f]{64}$")
 
 

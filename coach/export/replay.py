@@ -5,10 +5,10 @@ replays them through the engine exactly as recording does (`replay_of`,
 `standing_of`), computes the record with the export's own function
 (`learner_record`), and names the first headline figure that differs.
 
-What cannot be recomputed from the file is left alone and said so: level and
-role names are labels from the content (the signature covers them), and the
-recurring weaknesses need the planted flaws and per-input checks, which a
-redacted attempt leaves out.
+Level and role names are labels from the content, not figures: they are left
+alone (the signature covers them). A redacted attempt's planted flaw and
+per-input results are replaced by their `facts` (mutation, check outcomes), so
+the recurring weaknesses are recomputed from those.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from coach.engine.weaknesses import WINDOW
+from coach.engine.weaknesses import WINDOW, CheckFact, WeaknessEvidence
 from coach.export.build import LearnerRows, _window_start, learner_record, team_rollup
 from coach.export.chain import REDACTED_FIELDS
 from coach.export.records import ChainAttempt, LearnerExport, TeamRollup
@@ -125,7 +125,9 @@ def recompute(person: dict[str, Any], since: datetime | None) -> Replayed:
     tracker = replay_of(learner, records)
     head = records[-1].hash if records else GENESIS
     # As `refresh_standing` does it: the same replay, the same weakness window.
-    recent = [weakness_evidence_of(r) for r in records[-WINDOW:]]
+    recent = [
+        _weakness_evidence(r, a) for r, a in zip(records[-WINDOW:], attempts[-WINDOW:], strict=True)
+    ]
     standing = standing_of(learner.id, head, len(records), tracker, recent)
     rows = [summary_of(r) for r in records]
     read = LearnerRows(
@@ -147,9 +149,26 @@ def recompute(person: dict[str, Any], since: datetime | None) -> Replayed:
     return Replayed(rebuilt, read.start, weaknesses_checkable(attempts))
 
 
+def _weakness_evidence(record: AttemptRecord, attempt: dict[str, Any]) -> WeaknessEvidence:
+    """What the weakness counts read: from the content, or from the sealed facts
+    where the planted flaw or per-input results were redacted."""
+    facts = attempt.get("facts")
+    if facts is None:
+        return weakness_evidence_of(record)
+    shown = weakness_evidence_of(record)  # the top-level checks, still in the content
+    checks = tuple(CheckFact(**c) for c in facts["checks"])
+    if checks[: len(shown.checks)] != shown.checks:
+        raise ValueError(f"attempt {record.id}: its facts do not match its checks")
+    return WeaknessEvidence(shown.evidence, checks, facts["mutation"])
+
+
 def weaknesses_checkable(attempts: list[dict[str, Any]]) -> bool:
-    """Whether the attempts the weaknesses read kept their planted flaws and checks."""
-    return not any(_WEAKNESS_INPUTS & set(a["redacted"]) for a in attempts[-WINDOW:])
+    """Whether the attempts the weaknesses read have their planted flaws and
+    checks, in the content or as facts."""
+    return all(
+        a.get("facts") is not None or not (_WEAKNESS_INPUTS & set(a["redacted"]))
+        for a in attempts[-WINDOW:]
+    )
 
 
 def _same(a: Any, b: Any) -> bool:

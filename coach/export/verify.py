@@ -146,8 +146,8 @@ def verify_data(
             partial_weaknesses = True
     if partial_weaknesses:
         notes.append(
-            "weaknesses were not recomputed where planted flaws or per-input results "
-            "were left out (export with --include-prompts to check them)"
+            "weaknesses were not recomputed: an attempt carries neither its planted "
+            "flaw and per-input results nor their facts"
         )
     team_error = None if issues else check_team(data["learners"], data["team"])
     return VerifyResult(

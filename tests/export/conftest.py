@@ -55,9 +55,11 @@ def attempt(
 
 
 def add_replayed_events(store: Store, learner_id: int) -> None:
+    """Store the level events a replay gives that are not stored yet."""
     learner = store.get_learner(learner_id)
     assert learner is not None
-    for event in replay_of(learner, store.attempts(learner_id)).events:
+    stored = len(store.level_events(learner_id))
+    for event in replay_of(learner, store.attempts(learner_id)).events[stored:]:
         store.add_level_event(
             learner_id,
             event.to_level,

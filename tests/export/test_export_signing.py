@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import World  # type: ignore[import-not-found]
+from conftest import World, add_replayed_events, attempt  # type: ignore[import-not-found]
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from coach.cli.export_cmd import export, verify
 from coach.cli.keys_cmd import keys
+from coach.export.chain import sealed
 from coach.export.orgkey import ENV_FILE, ENV_KEY, OrgKey, find_org_key
 from coach.export.signing import plain_seal, sign_document
 from coach.export.verify import verify_data
@@ -290,3 +291,44 @@ def test_without_a_keyring_export_says_where_to_keep_a_key(
     assert result.exit_code == 0 and "signed with key" in result.output
     result = CliRunner().invoke(keys, ["export-signing-new", "--file", str(key_file)])
     assert result.exit_code == 1 and "--replace" in result.output
+
+
+def test_weaknesses_are_recomputed_from_sealed_facts_in_a_redacted_export(
+    world: World, tmp_path: Path
+) -> None:
+    store = world.store
+    bob_id = world.ids["bob"]
+    for i in range(5):
+        failed = attempt(40 + i, level=1, score=0.0).model_copy(
+            update={
+                "checks": [{"grader": "json", "passed": False, "score": 0.0}],
+                "trap": {"name": "drop_item", "text": "TRAP-TEXT-do-not-export"},
+                "details": {"inputs": [{"checks": [{"grader": "regex", "passed": False}]}]},
+            }
+        )
+        store.add_attempt(bob_id, failed)
+    add_replayed_events(store, bob_id)
+    data = _export(tmp_path)
+    bob = next(p for p in data["learners"] if p["id"] == bob_id)
+    assert "forgets_format" in {w["code"] for w in bob["weaknesses"]}
+    last = bob["chain"]["attempts"][-1]
+    assert {"trap", "details"} <= set(last["redacted"])
+    assert last["facts"]["mutation"] == "drop_item"
+    assert "TRAP-TEXT" not in json.dumps(data)
+    code, output = _verify(tmp_path, data)
+    assert code == 0, output
+    assert "weaknesses were not recomputed" not in output
+    # A doctored standing that drops the weakness is caught by the replay.
+    standing = store.standings()[bob_id]
+    store.save_standing(standing.model_copy(update={"weaknesses": []}))
+    code, output = _verify(tmp_path, _export(tmp_path))
+    assert code == 1 and "weaknesses" in output, output
+    # Facts edited to hide the failures (their unkeyed seals recomputed) do not
+    # match the checks still in the content.
+    data = _export(tmp_path, "--unsigned")
+    bob = next(p for p in data["learners"] if p["id"] == bob_id)
+    for item in bob["chain"]["attempts"][-5:]:
+        item["facts"]["checks"][0]["passed"] = True
+        item["seal"] = plain_seal(item["hash"], sealed(item["content"], item["facts"]))
+    code, output = _verify(tmp_path, data, "--allow-unsigned")
+    assert code == 1 and "facts do not match" in output, output

@@ -10,9 +10,9 @@ import pytest
 from conftest import World, attempt  # type: ignore[import-not-found]
 
 from coach.content import load_catalog
+from coach.engine import ENGINE_VERSION
 from coach.engine.replay import LearnerTracker
 from coach.export import build_export, write_csv, write_html
-from coach.engine import ENGINE_VERSION
 from coach.store import Store
 
 
