@@ -242,7 +242,8 @@ class _Call:
 
     def preflight(self) -> None:
         """Everything that can fail before a call is made, failing in plain words."""
-        check_model_string(self.spec.model)  # before litellm's slow import: typos fail at once
+        # Before litellm's slow import: typos fail at once.
+        check_model_string(self.spec.model, self.spec.api_base)
         if self.spend is not None:
             self.spend.check(self.spec)
         if self.tools and self.spec.is_builtin_local:

@@ -68,9 +68,13 @@ _COMMON = (
 _EXAMPLE = "like openai/gpt-4o-mini, anthropic/claude-sonnet-4-5 or ollama/llama3.2"
 
 
-def check_model_string(model: str) -> None:
+def check_model_string(model: str, api_base: str | None = None) -> None:
     """Raise ModelNotFound, with a suggestion, for a model string no provider can serve."""
     prefix, slash, rest = model.partition("/")
+    if api_base and (not slash or prefix.lower() not in PROVIDERS):
+        # A server's own model names (`qwen2.5:7b`, `meta-llama/Llama-3-8B`) need a prefix
+        # that says which API it speaks; OpenAI-compatible is what servers speak.
+        raise _unknown(model, f"For the server at {api_base}, write it as openai/{model}.")
     if slash:
         if not prefix or not rest:
             raise _unknown(model, f"Write it as provider/name, {_EXAMPLE}.")

@@ -233,6 +233,13 @@ def test_a_mistyped_model_fails_fast_without_importing_litellm() -> None:
     assert "'nosuchthing' is not a provider" in rows[2][1]
 
 
+async def test_a_server_model_without_a_prefix_is_told_to_add_openai(fake: FakeOpenAI) -> None:
+    with pytest.raises(llm.ModelNotFound) as caught:
+        await llm.complete(ModelSpec.of("qwen2.5:7b", api_base=fake.base_url), "hi")
+    assert "write it as openai/qwen2.5:7b" in caught.value.fix
+    assert fake.chat_requests == []
+
+
 @pytest.mark.parametrize(
     "model",
     ["openai/gpt-4o-mini", "ollama_chat/llama3.2", "local/smollm2", "gpt-4o", "claude-3-haiku"],
