@@ -23,6 +23,9 @@ Counting
 
 from __future__ import annotations
 
+import base64
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -54,13 +57,35 @@ class LevelEventData(BaseModel):
 # --- the snapshot ---------------------------------------------------------------
 
 
-class AbilitySnapshot(BaseModel):
-    """The four posteriors (log weights, one row per bias value) and their counters."""
+def pack_rows(rows: Sequence[Sequence[float]]) -> str:
+    """Posterior rows as base64 of little-endian float64: exact, and fast to (de)serialise."""
+    values = array("d", [x for row in rows for x in row])
+    if sys.byteorder != "little":
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
 
-    combined: list[list[float]]
-    producing: list[list[float]]
-    judging: list[list[float]]
-    practice: list[list[float]]
+
+def unpack_rows(text: str, width: int) -> list[list[float]]:
+    values = array("d")
+    values.frombytes(base64.b64decode(text))
+    if sys.byteorder != "little":
+        values.byteswap()
+    flat = values.tolist()
+    return [flat[i : i + width] for i in range(0, len(flat), width)]
+
+
+class AbilitySnapshot(BaseModel):
+    """The four posteriors and their counters.
+
+    Each posterior is its log weights, one row of `grid_points` per bias value,
+    packed by `pack_rows` (base64 of float64: bit-exact, and a tenth of the
+    time of a JSON list of 2,000 floats).
+    """
+
+    combined: str
+    producing: str
+    judging: str
+    practice: str
     n_output: int
     n_judgment: int
     sessions: int
@@ -255,10 +280,10 @@ class LearnerTracker:
             last_event=self.last_event,
             placement_result=self.placement_result,
             ability=AbilitySnapshot(
-                combined=[list(r) for r in a.combined.rows],
-                producing=[list(r) for r in a.producing.rows],
-                judging=[list(r) for r in a.judging.rows],
-                practice=[list(r) for r in a.practice.rows],
+                combined=pack_rows(a.combined.rows),
+                producing=pack_rows(a.producing.rows),
+                judging=pack_rows(a.judging.rows),
+                practice=pack_rows(a.practice.rows),
                 n_output=a.n_output,
                 n_judgment=a.n_judgment,
                 sessions=a.sessions,
@@ -294,10 +319,11 @@ class LearnerTracker:
             )
         a = tracker.ability
         s = snapshot.ability
-        a.combined = Posterior(params, [list(r) for r in s.combined])
-        a.producing = Posterior(params, [list(r) for r in s.producing])
-        a.judging = Posterior(params, [list(r) for r in s.judging])
-        a.practice = Posterior(params, [list(r) for r in s.practice])
+        width = params.grid_points
+        a.combined = Posterior(params, unpack_rows(s.combined, width))
+        a.producing = Posterior(params, unpack_rows(s.producing, width))
+        a.judging = Posterior(params, unpack_rows(s.judging, width))
+        a.practice = Posterior(params, unpack_rows(s.practice, width))
         a.n_output, a.n_judgment, a.sessions, a.last_at = (
             s.n_output,
             s.n_judgment,
