@@ -88,6 +88,7 @@ async def test_local_model_streams_a_real_answer() -> None:
     assert result.usage is not None
     assert result.usage.tokens_in > 5
     assert 0 < result.usage.tokens_out <= 16
+    assert result.usage.estimated is False  # llama.cpp's own counts, sent over the pipe
     assert result.cost_usd == 0.0
     assert result.model == "local/smollm2"
 
