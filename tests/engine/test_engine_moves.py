@@ -6,6 +6,7 @@ import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +201,36 @@ def test_weak_model_reason_says_it_did_not_count() -> None:
     assert "(1 output from a model weaker than the exercise needs did not count against you)" in (
         move.reason
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    tier=st.sampled_from(["unknown", "ollama/some-model", "medium"]),
+    needs=st.sampled_from(["any", "capable", "frontier"]),
+    n=st.integers(5, 40),
+    self_report=st.sampled_from([None, 2, 4]),
+)
+def test_a_model_of_unknown_strength_never_costs_the_learner(
+    tier: str, needs: str, n: int, self_report: int | None
+) -> None:
+    """Output failures from a model the engine does not know never lower the
+    estimate, fill the window or demote, whatever the exercise needs."""
+    tracker = LearnerTracker(self_report)
+    start = T0
+    tracker.finish_placement(start)
+    level = tracker.level
+    before = tracker.ability.theta()
+    for i in range(n):
+        evidence = AttemptEvidence(
+            exercise_id=f"u{i}",
+            level=level or 1,
+            at=start + timedelta(minutes=5 * (i + 1)),
+            output_score=0.0,
+            model_tier=tier,
+            needs_model=needs,
+        )
+        assert tracker.observe(evidence) == []
+    assert tracker.level == level
+    assert tracker.moves.window == []
+    assert tracker.moves.weak_model_failures == n
+    assert tracker.ability.theta() == pytest.approx(before)
