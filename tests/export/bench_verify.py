@@ -50,12 +50,12 @@ def main() -> None:
         data = json.loads(out.read_text(encoding="utf-8"))
         verdict = verify_data(data, org_key=key)
         verified = time.perf_counter() - started
-    size = out.stat().st_size if out.exists() else 0
+        size = out.stat().st_size
     print(
         f"{args.learners} learners × {args.attempts} attempts: signed JSON export "
         f"{exported:.1f} s, verify {verified:.1f} s "
         f"({1000 * verified / (args.learners * args.attempts):.2f} ms per attempt); "
-        f"ok={verdict.ok} {verdict.first or ''}{size and ''}"
+        f"{size / 1e6:.1f} MB; ok={verdict.ok} {verdict.first or ''}"
     )
 
 
