@@ -21,7 +21,7 @@ from graders.context import GradeContext
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
 from graders.text import compile_pattern
-from graders.values import Found, close, currency_code, first_number, fmt
+from graders.values import Found, close, currency_code, find_dates, find_numbers, first_number, fmt
 
 CURRENCY = "£$€¥₹₩₽₺"
 # A number: optional sign and currency symbol (either order), then digits with
@@ -43,6 +43,22 @@ def parse_number(text: str) -> float | None:
     """The first number in `text` ("1,234.5", "£1,200", "-3", "1.2k"), or None."""
     found = first_number(text)
     return None if found is None else found.value
+
+
+def figure(text: str, *, words: bool = False) -> Found | None:
+    """The first number that is not the day, month or year of a written date.
+
+    "Refunded on 2026-03-01: £54.85" states the figure 54.85; a reader does
+    not take the date's year for it.
+    """
+    numbers = find_numbers(text, words=words)
+    if not numbers:
+        return None
+    spans = [(d.start, d.start + len(d.text)) for d in find_dates(text) if d.no_year is None]
+    for number in numbers:
+        if not any(s <= number.start and number.end <= e for s, e in spans):
+            return number
+    return None
 
 
 def same_unit(written: str | None, wanted: str) -> bool:
@@ -121,7 +137,7 @@ def number(output: str, options: dict[str, Any], ctx: GradeContext) -> GradeResu
             )
         text = (match.group(1) if pattern.groups else match.group(0)) or ""
         where = f"{q(match.group(0), 60)}"
-    found = first_number(text, words=options["words"])
+    found = figure(text, words=options["words"])
     if found is None:
         return GradeResult.fail(f"no number found in {where}", code="number.not_found", data=data)
     data.update(found=found.value, written=found.text, currency=found.currency)

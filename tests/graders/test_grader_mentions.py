@@ -363,3 +363,11 @@ def test_find_ranges_keeps_written_order() -> None:
 def test_find_dates_ambiguity() -> None:
     [found] = find_dates("1/3/2026")
     assert found.value is None and set(found.candidates) == {date(2026, 3, 1), date(2026, 1, 3)}
+
+
+def test_number_grader_does_not_take_a_date_for_the_figure() -> None:
+    assert run("Refunded on 2026-03-01: £54.85", grader="number", expected=54.85).passed
+    assert run("On 1 March 2026 we refunded 54.85", grader="number", expected=54.85).passed
+    assert not run("On 1 March 2026 we refunded 45.85", grader="number", expected=54.85).passed
+    # A date alone is no figure.
+    assert run("2026-03-01", grader="number", expected=1).code == "number.not_found"
