@@ -105,9 +105,10 @@ def generate(draw: Draw) -> Generated:
             "trap_rate": 0.25,
             "traps": [
                 {
-                    "mutate": "change_number",
+                    # A recorded mistake, not change_number: as telling, and a third of the proof's cost.
+                    "output": dumps({**obj, "vat": _num(wrong_vat)}),
                     "error_kind": "wrong amount",
-                    "note": "One number was changed; compare each with the invoice.",
+                    "note": f"VAT was taken on the total: 20% of the net {plain_money(net)} is {plain_money(tax)}.",
                 },
                 {
                     "mutate": "shift_date",
