@@ -18,14 +18,28 @@ unless that rubric check says it is not required (`required = false`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from graders.names import MODEL_GRADED
 
 JUDGE_HINT = "set a judge model (`coach config set judge_model MODEL`) to have it graded"
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with only JSON values: non-finite numbers become None, other objects text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(item) for item in value]
+    return str(value)
 
 
 def stored_verdict(
@@ -66,6 +80,12 @@ class GradeResult(BaseModel):
     code: str = ""
     # What was expected and what was found, as JSON-ready values.
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _json_ready(cls, data: Any) -> Any:
+        # Stored (and hashed) as JSON: no NaN or infinity, no dates or other objects.
+        return json_safe(data) if isinstance(data, Mapping) else data
 
     @classmethod
     def ok(

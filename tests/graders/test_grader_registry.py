@@ -374,3 +374,13 @@ def test_any_output_is_graded_and_negation_is_an_involution(output: str, index: 
 def test_package_exports() -> None:
     for name in graders.__all__:
         assert hasattr(graders, name)
+
+
+def test_result_data_is_always_json() -> None:
+    result = grade_check("1" * 400, CheckSpec("number", {"expected": 1}))
+    assert result.data["found"] is None  # an infinite parse is not stored as Infinity
+    json.dumps(result.model_dump(mode="json"), allow_nan=False)
+    made = GradeResult.fail(
+        "x", data={"when": __import__("datetime").date(2026, 3, 1), "n": float("nan")}
+    )
+    assert made.data == {"when": "2026-03-01", "n": None}
