@@ -29,9 +29,16 @@ from graders.names import MODEL_GRADED
 JUDGE_HINT = "set a judge model (`coach config set judge_model MODEL`) to have it graded"
 
 
+# Data is for short values (what was expected, what was found), not whole outputs.
+DATA_TEXT_LIMIT = 300
+
+
 def json_safe(value: Any) -> Any:
-    """`value` with only JSON values: non-finite numbers become None, other objects text."""
-    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+    """`value` with only JSON values: non-finite numbers become None, other objects text,
+    long text cut to `DATA_TEXT_LIMIT` characters."""
+    if isinstance(value, str):
+        return value if len(value) <= DATA_TEXT_LIMIT else value[: DATA_TEXT_LIMIT - 1] + "…"
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None

@@ -384,3 +384,8 @@ def test_result_data_is_always_json() -> None:
         "x", data={"when": __import__("datetime").date(2026, 3, 1), "n": float("nan")}
     )
     assert made.data == {"when": "2026-03-01", "n": None}
+
+
+def test_result_data_keeps_text_short() -> None:
+    result = grade_check("x" * 10_000, CheckSpec("regex", {"pattern": "x+"}))
+    assert result.passed and len(result.data["found"]) == 300
