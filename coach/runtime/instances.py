@@ -35,7 +35,7 @@ def family_info(family: Family, item_id: str | None = None) -> ItemInfo:
         difficulty=family.difficulty,
         kind=str(family.kind),
         skills=tuple(skills),
-        needs_model=needs,  # type: ignore[arg-type]
+        needs_model=needs,
     )
 
 

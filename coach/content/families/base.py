@@ -60,7 +60,7 @@ class Generated:
     """What a generator returns: exercise fields, features and planted flaws."""
 
     data: dict[str, Any]
-    features: dict[str, int | float | bool] = field(default_factory=dict)
+    features: Mapping[str, int | float | bool] = field(default_factory=dict)
     flaws: list[Flaw] = field(default_factory=list)
     # Quotes that must occur verbatim in a material: (material name, quote).
     quotes: list[tuple[str, str]] = field(default_factory=list)
@@ -80,7 +80,7 @@ class Instance:
     generated: Generated
 
     @property
-    def features(self) -> dict[str, int | float | bool]:
+    def features(self) -> Mapping[str, int | float | bool]:
         return self.generated.features
 
     def fingerprint(self) -> str:

@@ -9,6 +9,7 @@ Pools are tuples, never sets, so nothing depends on hash order.
 
 from __future__ import annotations
 
+import builtins
 import random
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -216,21 +217,21 @@ MONTHS = (
 class Draw:
     """A seeded draw for one (family, version, seed): the only randomness a generator uses."""
 
-    def __init__(self, family: str, version: int, seed: int) -> None:
+    def __init__(self, family: str, version: builtins.int, seed: builtins.int) -> None:
         self.seed = seed
         self._rng = random.Random(f"{family}:{version}:{seed}")
 
     def random(self) -> float:
         return self._rng.random()
 
-    def int(self, low: int, high: int) -> int:
+    def int(self, low: builtins.int, high: builtins.int) -> builtins.int:
         """An integer in [low, high]."""
         return low + self._rng.randrange(high - low + 1)
 
     def pick(self, items: Sequence[T]) -> T:
         return items[self._rng.randrange(len(items))]
 
-    def sample(self, items: Sequence[T], k: int) -> list[T]:
+    def sample(self, items: Sequence[T], k: builtins.int) -> list[T]:
         return self._rng.sample(list(items), k)
 
     def shuffled(self, items: Sequence[T]) -> list[T]:
@@ -246,7 +247,7 @@ class Draw:
     def person(self) -> str:
         return f"{self.pick(FIRST_NAMES)} {self.pick(SURNAMES)}"
 
-    def people(self, k: int) -> list[str]:
+    def people(self, k: builtins.int) -> list[str]:
         """k people with distinct first names and surnames (no two Patels to confuse)."""
         firsts = self.sample(FIRST_NAMES, k)
         lasts = self.sample(SURNAMES, k)
@@ -260,10 +261,10 @@ class Draw:
     def city(self) -> str:
         return self.pick(UK_CITIES)
 
-    def day(self, start: date, span_days: int) -> date:
+    def day(self, start: date, span_days: builtins.int) -> date:
         return start + timedelta(days=self.int(0, span_days))
 
-    def year(self) -> int:
+    def year(self) -> builtins.int:
         return self.int(2025, 2027)
 
 

@@ -10,6 +10,7 @@ are not dates to extract.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -64,7 +65,12 @@ def generate(draw: Draw) -> Generated:
         days[amb_index] = date(days[amb_index].year, days[amb_index].month, draw.int(1, 12))
         if days.count(days[amb_index]) > 1:
             days[amb_index] = days[amb_index] + timedelta(days=1)
-    formats = (long_date, ordinal_date, short_month_date, lambda d: d.isoformat())
+    formats: tuple[Callable[[date], str], ...] = (
+        long_date,
+        ordinal_date,
+        short_month_date,
+        date.isoformat,
+    )
     facts = draw.sample(FACTS, n)
     lines = []
     for index, (day, fact) in enumerate(zip(days, facts, strict=True)):

@@ -130,7 +130,10 @@ def S(
     text: Callable[[dict[str, Any]], str],
     why: str | Callable[[dict[str, Any]], str],
 ) -> StepTemplate:
-    return StepTemplate(step_id, tag, text, why if callable(why) else (lambda _c, w=why: w))
+    if callable(why):
+        return StepTemplate(step_id, tag, text, why)
+    fixed: str = why
+    return StepTemplate(step_id, tag, text, lambda _ctx: fixed)
 
 
 # --- level 1: an event ------------------------------------------------------------

@@ -29,7 +29,7 @@ def generate(draw: Draw) -> Generated:
     year = draw.year()
     month = draw.int(1, 12)
     name = MONTHS[month - 1]
-    suppliers = []
+    suppliers: list[str] = []
     while len(suppliers) < 3:
         company = draw.company()[0].replace(" Ltd", "")
         if company not in suppliers:
@@ -62,7 +62,7 @@ def generate(draw: Draw) -> Generated:
                 status,
             )
         )
-    open_by = {}
+    open_by: dict[str, int] = {}
     for _, supplier, _, pence, status in rows:
         if status == "open":
             open_by[supplier] = open_by.get(supplier, 0) + pence

@@ -45,6 +45,7 @@ def _formats(obj: dict[str, Any], money: tuple[str, ...] = ()) -> list[tuple[str
 
 # --- instructions: ticket triage ---------------------------------------------------------
 
+LABELS = sorted({label for label, _ in RULES.values()})
 TRIAGE_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -92,9 +93,7 @@ def triage_instructions(draw: Draw) -> Generated:
         )
         forms = _formats(obj)
         good[input_id] = forms[0][1]
-        other_label = draw.pick(
-            [lab for lab in TRIAGE_SCHEMA["properties"]["label"]["enum"] if lab != label]
-        )
+        other_label = draw.pick([lab for lab in LABELS if lab != label])
         other_priority = "P1" if priority != "P1" else "P3"
         bad[input_id] = json.dumps({"label": other_label, "priority": priority})
         fair_good += [

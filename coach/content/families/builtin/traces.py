@@ -248,7 +248,7 @@ def approval_trace(draw: Draw) -> Generated:
     count = draw.int(12, 140)
     value = draw.int(5000, 90000) * 100
     folder = f"accounts/{region.lower()}"
-    state = {
+    state: dict[str, Any] = {
         "folder": folder,
         "files": [
             f"{folder}/q{draw.int(1, 4)}-report.txt",
