@@ -51,6 +51,7 @@ from coach.engine.evidence import (
     chance_floor,
     kind_signals,
     model_below_need,
+    output_pass,
     output_weights,
 )
 from coach.engine.params import DEFAULT_PARAMS, EngineParams
@@ -527,7 +528,7 @@ class AbilityState:
             if floor > 0.0:
                 w_s, w_f = w_s * params.fit_steps_weight, w_f * params.fit_steps_weight
             elif params.output_model == "binary":
-                score = 1.0 if score >= params.pass_score else 0.0
+                score = 1.0 if output_pass(score, evidence.output_verdict, params) else 0.0
             elif params.output_model == "mixture" and w_s == w_f and w_s > 0:
                 log_lr = score_log_lr(score, params)
                 # The grade's verdict (a must-pass check, the bar) sets the direction.
@@ -543,7 +544,7 @@ class AbilityState:
                 score = -1.0  # taken
             elif params.output_model == "mixture":
                 # A weak model: a pass counts a little, a failure nothing (as binary).
-                score = 1.0 if score >= params.pass_score else 0.0
+                score = 1.0 if output_pass(score, evidence.output_verdict, params) else 0.0
             if score >= 0.0 and (w_s * score > 0 or w_f * (1 - score) > 0):
                 for posterior in (*targets, self.producing):
                     posterior.add_output(b, score, w_s, w_f, floor)
