@@ -18,7 +18,6 @@ when every verdict is the expected one); 1 otherwise; 2 for bad usage.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -28,21 +27,21 @@ from typing import Any
 import click
 
 from coach.content.trust import grade_trust
+from coach.sanitise import sanitise
 from graders.context import GradeContext
 from graders.names import MODEL_GRADED
 from graders.registry import grade_output
-from graders.result import OutputGrade
+from graders.result import CheckResult, OutputGrade
 
 # Kinds whose output a list of checks decides; the others (review, fit, evals) grade
 # a judgment, a key or a set of cases instead.
 _GRADABLE = {"prompt", "agent", "instructions", "pipeline"}
 _PER_INPUT = {"instructions", "pipeline"}
-# Control characters and bidi overrides from a pack or an output never reach the terminal.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _plain(text: str) -> str:
-    return _UNSAFE.sub("\N{REPLACEMENT CHARACTER}", text)
+    # Pack and output text reaches the terminal only through the one sanitiser.
+    return sanitise(text)
 
 
 class RowError(ValueError):
@@ -125,14 +124,17 @@ def row_report(
         "verdict": verdict_word(grade),
         "passed": grade.passed,
         "score": None if grade.score is None else round(grade.score, 4),
-        "failed": [
-            {"check": c.name, "grader": c.grader, "code": c.code, "reason": c.reason}
-            for c in grade.failed
-        ],
-        "not_graded": [
-            {"check": c.name, "grader": c.grader, "code": c.code, "reason": c.reason}
-            for c in grade.unscored
-        ],
+        "failed": [_check(c) for c in grade.failed],
+        "not_graded": [_check(c) for c in grade.unscored],
+    }
+
+
+def _check(check: CheckResult) -> dict[str, str]:
+    return {
+        "check": _plain(check.name),
+        "grader": check.grader,
+        "code": check.code,
+        "reason": _plain(check.reason),
     }
 
 
@@ -247,7 +249,7 @@ def grade(
         try:
             report = _grade_row(grader, number, row)
         except RowError as error:
-            report = {"row": number, "verdict": "error", "error": str(error)}
+            report = {"row": number, "verdict": "error", "error": _plain(str(error))}
         ok = _row_ok(report)
         all_ok = all_ok and ok
         if as_json:

@@ -151,3 +151,11 @@ def test_a_required_rubric_without_a_judge_is_partial_unless_checks_only(tmp_pat
     assert [item["code"] for item in report["not_graded"]] == ["rubric.unscored"]
     checks_only = grade(with_rubric.id, "--output-file", str(answer), "--checks-only")
     assert checks_only.exit_code == 0 and "PASS" in checks_only.output
+
+
+def test_json_reports_carry_no_terminal_escapes(tmp_path: Path) -> None:
+    rows = [{"exercise": PROMPT.id, "output": "\x1b[31m\u202eevil"}]
+    result = grade("--cases", str(write_cases(tmp_path, rows)), "--json")
+    report = json.loads(result.output)
+    assert "\x1b" not in json.dumps(report, ensure_ascii=False)
+    assert "\u202e" not in json.dumps(report, ensure_ascii=False)
