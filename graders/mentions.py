@@ -23,19 +23,18 @@ from typing import Any
 
 from graders._text import listing, q
 from graders.context import GradeContext
+from graders.dates import find_dates, parse_date
 from graders.numbers import allowed_difference, unit_problem, written
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
 from graders.values import (
     Found,
     close,
-    find_dates,
     find_durations,
     find_numbers,
     find_ordinals,
     find_ranges,
     fmt,
-    parse_date,
     parse_duration,
     same_duration,
 )

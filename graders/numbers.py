@@ -18,10 +18,11 @@ from typing import Any
 
 from graders._text import q
 from graders.context import GradeContext
+from graders.dates import find_dates
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
 from graders.text import compile_pattern
-from graders.values import Found, close, currency_code, find_dates, find_numbers, first_number, fmt
+from graders.values import Found, close, currency_code, find_numbers, first_number, fmt
 
 CURRENCY = "£$€¥₹₩₽₺"
 # A number: optional sign and currency symbol (either order), then digits with

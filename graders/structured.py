@@ -10,10 +10,11 @@ from typing import Any
 
 from graders._text import listing, parse_items, plural, q, shorten, squash, strip_fence
 from graders.context import GradeContext
+from graders.dates import find_dates
 from graders.normalize import fold_typography, normalize
 from graders.registry import BadOptions, Opt, register
 from graders.result import GradeResult
-from graders.values import find_dates, first_number, fmt
+from graders.values import first_number, fmt
 
 # --- json -------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from graders import CheckResult, CheckSpec, GradeContext, grade_check
-from graders.values import find_dates, find_numbers, find_ranges, words_value
+from graders.dates import find_dates
+from graders.values import find_numbers, find_ranges, words_value
 
 
 def run(output: str, grader: str = "mentions", **options: Any) -> CheckResult:
