@@ -1,4 +1,4 @@
-"""Values in the forms people write them: numbers, ranges, dates, durations, ordinals.
+"""Values in the forms people write them: numbers, ranges, durations, ordinals.
 
 Each `find_*` function reads every value of its kind in a text and returns
 `Found` items: the value, the words as written (for reasons: "found 1200
