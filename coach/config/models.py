@@ -151,7 +151,10 @@ class Config(_Settings):
     packs: list[Path] = Field(default_factory=list, description="Extra exercise folders.")
     trusted_packs: list[Path] = Field(
         default_factory=list,
-        description="Pack folders whose python checks may run (sandboxed). Trust is yours to give.",
+        description=(
+            "Old list of trusted pack folders: each is recorded once with its content hash; "
+            "use `coach packs trust PATH` instead."
+        ),
     )
     database_url: str | None = Field(
         default=None, description=f"SQLAlchemy URL; {DATABASE_VARIABLE} wins over it."
