@@ -105,6 +105,7 @@ def check(store_url: str, truth: dict[str, float], tmp_path: Path) -> None:
     assert later["items"] == []
 
 
+@pytest.mark.slow
 def test_calibrate_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'coach.db'}"
     with open_store(url) as store:
@@ -123,6 +124,7 @@ def pg_store_url(pg_url: str) -> Iterator[str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_calibrate_on_postgres(pg_store_url: str, tmp_path: Path) -> None:
     with open_store(pg_store_url) as store:
         truth = fill(store)

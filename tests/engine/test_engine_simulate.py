@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from click.testing import CliRunner
 
 from coach.cli.simulate_cmd import simulate as simulate_command
@@ -95,6 +96,7 @@ def test_the_simulated_self_report_is_mostly_honest() -> None:
     assert self_report_answer(scale.centre(1), config, random.Random(2)) in {0, 1}
 
 
+@pytest.mark.slow
 def test_cli_reports_each_behaviour_on_the_shipped_bank() -> None:
     args = ["--learners", "2", "--seed", "3", "--json", "--behaviours", "3", "--practice", "6"]
     args += ["--behaviour", "mix", "--behaviour", "repeater"]
