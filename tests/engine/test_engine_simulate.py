@@ -113,3 +113,18 @@ def test_cli_reports_each_behaviour_on_the_shipped_bank() -> None:
     assert all(eligible["standard"][level] >= eligible["unknown"][level] for level in "123456")
     table = run_cli(*[a for a in args if a != "--json"], behaviours=True)
     assert "gain_over_twin" in table.stdout and "repeater" in table.stdout
+
+
+def test_people_are_deterministic_and_twins_are_the_same_person() -> None:
+    from coach.engine.people import PeopleConfig, make_person, simulate_people
+
+    bank = [item.info for item in make_bank(SimConfig(items_per_level=4, seed=2))]
+    config = PeopleConfig(learners=2, practice=4, seed=3)
+    first = simulate_people(bank, config, ("repeater", "always_wrong"))
+    assert first == simulate_people(bank, config, ("repeater", "always_wrong"))
+    gamer = make_person(1, "own_task_farmer", config)
+    twin = make_person(1, "own_task_farmer", config, twin=True)
+    assert (gamer.theta, gamer.tier, gamer.bias) == (twin.theta, twin.tier, twin.bias)
+    assert gamer.behaviour.farm_share > 0 and twin.behaviour.farm_share == 0
+    zero = make_person(0, "always_wrong", config)
+    assert Scale().level_of(zero.theta) == 1
