@@ -74,3 +74,25 @@ def test_a_family_pick_draws_an_unseen_seed_and_the_catalog_reproduces_it() -> N
     assert reproduced is not None
     assert reproduced.model_dump(mode="json") == first.model_dump(mode="json")
     session.close()
+
+
+def test_offline_practice_keeps_drawing_fresh_review_instances() -> None:
+    """With only the small offline model, practice goes on past the hand-written
+    library with generated review and fit instances, none repeated."""
+    session = AtLevel.open(seed=11)
+    session.fixed_level, session.tier = 5, "small"
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    seen: set[str] = set()
+    kinds: list[str] = []
+    for index in range(60):
+        exercise = session.next_exercise()
+        assert exercise is not None
+        fingerprint = materials_fingerprint(exercise)
+        assert fingerprint not in seen
+        seen.add(fingerprint)
+        if parse_instance_id(exercise.id) is not None:
+            kinds.append(str(exercise.kind))
+        _record(session, exercise, at + timedelta(minutes=index))
+    late = kinds[-20:]
+    assert sum(kind in ("review", "fit") for kind in late) >= 10, late
+    session.close()
