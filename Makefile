@@ -86,6 +86,8 @@ $(VENV)/.test-ready: pyproject.toml | $(BIN)/python
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy coach graders
+	$(BIN)/lint-imports --no-cache
 
 check: setup-test
 	$(BIN)/coach check

@@ -30,8 +30,8 @@ async def shoot(out: Path) -> list[Path]:
     from coach.llm.readiness import Readiness
     from coach.runtime.session import Session
     from coach.tui.app import CoachApp
+    from coach.tui.flow import PRACTICE_GROUP
     from coach.tui.screens import first_run
-    from coach.tui.screens.exercise import screen_for
     from graders.judgment import Judgment
 
     # The model check would depend on this machine: show the ready line.
@@ -43,7 +43,9 @@ async def shoot(out: Path) -> list[Path]:
 
     async def settle(pilot) -> None:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        busy = [w for w in app.workers if w.group != PRACTICE_GROUP]
+        if busy:  # the practice flow waits on the learner: not for it
+            await app.workers.wait_for_complete(busy)
         await pilot.pause()
 
     def save(name: str) -> None:
@@ -74,7 +76,7 @@ async def shoot(out: Path) -> list[Path]:
         save("home-progress")
         app.screen.query_one("#home").scroll_home(animate=False)
 
-        app.push_screen(screen_for(session, session.exercise(PROMPT_EXERCISE)))
+        app.practise(session.exercise(PROMPT_EXERCISE))
         await settle(pilot)
         editor = app.screen.query_one("#prompt", TextArea)
         editor.cursor_blink = False
@@ -84,7 +86,7 @@ async def shoot(out: Path) -> list[Path]:
         app.pop_screen()
         await settle(pilot)
 
-        app.push_screen(screen_for(session, review))
+        app.practise(review)
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)

@@ -48,7 +48,7 @@ def explain_text(form: TaskForm, bad: BadOutput) -> str:
             " The rubric is graded by a model: it counts only when a judge model is set "
             "(`judge_model` in the settings) and is unscored otherwise."
         )
-    return text + " Your own exercises count at half weight towards your level."
+    return text + " Your own exercises are practice: they never count towards your level."
 
 
 def exercise_data(form: TaskForm, exercise_id: str, good: str, bad: BadOutput) -> dict[str, Any]:

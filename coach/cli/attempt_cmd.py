@@ -7,7 +7,7 @@ import json
 import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,7 +22,7 @@ def _say(text: str, err: bool = False) -> None:
     click.echo(sanitise(text), err=err)
 
 
-def _fail(message: str, fix: str = "") -> None:
+def _fail(message: str, fix: str = "") -> NoReturn:
     _say(f"Error: {message}", err=True)
     if fix:
         _say(fix, err=True)

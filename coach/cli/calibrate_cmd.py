@@ -10,13 +10,11 @@ from typing import Any
 
 import click
 
-FILE_NAME = "calibration.json"
-
-
 def default_path() -> Path:
-    from coach import paths
+    """Where the engine reads it (`COACH_CALIBRATION`, else the data folder)."""
+    from coach.runtime.calibration import calibration_path
 
-    return paths.data_dir() / FILE_NAME
+    return calibration_path()
 
 
 def _since(value: str | None) -> datetime | None:

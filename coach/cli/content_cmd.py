@@ -194,7 +194,7 @@ def list_exercises(level: int | None, kind: str | None, as_json: bool) -> None:
         return
     width = max([len(e.id) for e in chosen] + [len(f.item_id) for f in families])
     for exercise in chosen:
-        yours = "  (yours, half weight)" if exercise.private else ""
+        yours = "  (yours, practice only)" if exercise.private else ""
         click.echo(
             f"L{exercise.level}  {exercise.id:<{width}}  {exercise.kind:<12}  "
             f"{sanitise(exercise.title)}{yours}"
@@ -320,7 +320,7 @@ def new_exercise(from_draft: Path | None, no_input: bool, **flags: object) -> No
     Asks for the task, the materials, what a good output must satisfy and one
     acceptable output; proves the exercise like `coach check` does (the
     acceptable output passes, a derived bad one fails) and saves it in your
-    own folder. Your own exercises count at half weight towards your level.
+    own folder. Your own exercises are practice: they never count towards your level.
     """
     from pydantic import ValidationError
 
@@ -383,7 +383,7 @@ def new_exercise(from_draft: Path | None, no_input: bool, **flags: object) -> No
         f"Proved: your acceptable output passes every check; the derived bad output "
         f"({saved.bad.what}) fails."
     )
-    click.echo("Practise it in the app; your own exercises count at half weight.")
+    click.echo("Practise it in the app; your own exercises are practice and never count towards your level.")
 
 
 def _form_problems(error: object) -> str:

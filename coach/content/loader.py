@@ -47,7 +47,7 @@ class LoadedExercise:
     exercise: Exercise
     path: Path
     source: str  # "builtin" or the pack directory it came from
-    private: bool = False  # from the learner's own folder: counted at reduced weight
+    private: bool = False  # from the learner's own folder: practice, never counted for the level
     trusted: bool = False  # built-in, or a pack the user trusts: python checks may run
 
 

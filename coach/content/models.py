@@ -273,6 +273,8 @@ class ExerciseBase(Strict):
     skills: list[str] = Field(default_factory=list)
     functions: list[str] = Field(default_factory=list, description="Work functions it serves.")
     needs_model: ModelTier = ModelTier.CAPABLE
+    # The longest answer a model may give to one prompt here (None: the config's `max_tokens`).
+    max_tokens: int | None = Field(default=None, ge=16, le=32_000)
     materials: dict[str, str] = Field(default_factory=dict)
     checks: list[Check] = Field(default_factory=list)
     judgment: JudgmentSpec = Field(default_factory=JudgmentSpec)
@@ -283,7 +285,7 @@ class ExerciseBase(Strict):
 
     @property
     def private(self) -> bool:
-        """A learner's own exercise: its attempts count at reduced weight."""
+        """A learner's own exercise: its attempts never count for the level."""
         return self._private
 
     def mark_private(self) -> None:

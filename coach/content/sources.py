@@ -26,7 +26,7 @@ class ContentSource:
     exercises_dir: Path
     levels_file: Path | None = None
     roles_file: Path | None = None
-    # The learner's own folder: its exercises count at reduced weight, and it
+    # The learner's own folder: its exercises never count for the level, and it
     # may not exist yet (that is not a problem).
     private: bool = False
     # May its python checks run? Built-in content yes; a pack only while the

@@ -17,7 +17,6 @@ from typing import Any
 from coach.content.loader import Catalog
 from coach.engine.evidence import outcome_of
 from coach.engine.judgment_metrics import JudgmentTally
-from coach.engine.params import DEFAULT_PARAMS
 from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
 from coach.export.chain import WEAKNESS_FIELDS, export_content, sealed
@@ -244,10 +243,9 @@ def _gap(role: str, role_name: str | None, target: int | None, level: int | None
 def _evidence_note(private: int) -> str | None:
     if not private:
         return None
-    share = f"{DEFAULT_PARAMS.private_weight:g}"
     return (
-        f"{private} attempt{'s' if private != 1 else ''} on the learner's own exercises "
-        f"count at {share} weight: self-written checks are easier to game."
+        f"{private} attempt{'s' if private != 1 else ''} on the learner's own exercises: "
+        "practice, not counted for the level (self-written checks are easier to game)."
     )
 
 

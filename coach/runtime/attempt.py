@@ -82,12 +82,16 @@ async def stream_answer(
     Raises llm.ModelError (StreamCutOff carries the partial text).
     """
     cleaner = llm.StreamCleaner()
-    async with llm.stream(spec, render_prompt(prompt, exercise.materials), spend=spend) as answer:
+    prompt_text = render_prompt(prompt, exercise.materials)
+    cap = getattr(exercise, "max_tokens", None)  # None: the spec's (the config's)
+    async with llm.stream(spec, prompt_text, max_tokens=cap, spend=spend) as answer:
         async for chunk in answer:
             if on_text is not None and (safe := cleaner.feed(chunk)):
                 on_text(safe)
         if on_text is not None and (rest := cleaner.flush()):
             on_text(rest)
+    if answer.result is None:  # the stream ended without a result: a fault, not an answer
+        raise llm.ModelError("the model's answer ended without a result", "Send it again.")
     return answer.result
 
 

@@ -16,8 +16,11 @@ _NEEDS: tuple[NeedsModel, ...] = get_args(NeedsModel)
 
 
 def known_tier(model_tier: str | None) -> ModelTierName | None:
-    """A stored tier the engine knows, else None (an attempt with no model)."""
-    return next((tier for tier in _TIERS if tier == model_tier), None)
+    """A stored tier as the engine reads it: None for an attempt that used no model,
+    "unknown" for a tier it does not know (its failures never count against anyone)."""
+    if not model_tier:
+        return None
+    return next((tier for tier in _TIERS if tier == model_tier), "unknown")
 
 
 def known_need(needs_model: str | None) -> NeedsModel:

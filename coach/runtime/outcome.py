@@ -24,7 +24,7 @@ class AttemptOutcome(BaseModel):
     difficulty: float = 0.0
     needs_model: str = "capable"
     placement: bool = False
-    private: bool = False  # the learner's own exercise, counted at reduced weight
+    private: bool = False  # the learner's own exercise, never counted for the level
     # A generated instance's family, version and seed (None for a hand-written exercise).
     family_id: str | None = None
     family_version: int | None = None

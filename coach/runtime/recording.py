@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ValidationError
 
-from coach.engine import ENGINE_VERSION
 from coach.engine.evidence import AttemptEvidence
 from coach.engine.replay import LearnerTracker, LevelEventData, TrackerSnapshot
 from coach.engine.weaknesses import WINDOW, CheckFact, WeaknessEvidence, detect_weaknesses
+from coach.runtime.calibration import current_calibration, current_engine_version
 from coach.runtime.evidence import evidence_of, weakness_evidence_of
 from coach.runtime.outcome import AttemptOutcome
 from coach.store import GENESIS, Store
@@ -42,15 +42,20 @@ class RecordedAttempt:
 
 
 def replay_of(learner: LearnerRecord, records: Sequence[AttemptRecord]) -> LearnerTracker:
-    """The engine after `records`, from the learner's prior (their self-report, if any)."""
-    return LearnerTracker.from_history((evidence_of(r) for r in records), learner.self_report)
+    """The engine after `records`, from the learner's prior (their self-report, if any),
+    under the calibration in use."""
+    return LearnerTracker.from_history(
+        (evidence_of(r) for r in records),
+        learner.self_report,
+        calibration=current_calibration(),
+    )
 
 
 def is_fresh(standing: Standing | None, head_hash: str, attempts: int) -> bool:
     """Whether a stored standing reflects exactly this chain head under this engine."""
     return (
         standing is not None
-        and standing.engine_version == ENGINE_VERSION
+        and standing.engine_version == current_engine_version()
         and standing.head_hash == head_hash
         and standing.attempts == attempts
     )
@@ -94,8 +99,8 @@ def tracker_from(continuation: Continuation | None) -> LearnerTracker | None:
     if continuation is None:
         return None
     try:
-        return LearnerTracker.restore(continuation.snapshot)
-    except ValueError:  # another engine's snapshot: replay instead
+        return LearnerTracker.restore(continuation.snapshot, calibration=current_calibration())
+    except ValueError:  # another engine's (or calibration's) snapshot: replay instead
         return None
 
 
@@ -123,7 +128,7 @@ def standing_of(
     return Standing(
         learner_id=learner_id,
         head_hash=head_hash,
-        engine_version=ENGINE_VERSION,
+        engine_version=tracker.version,
         attempts=attempts,
         level=level,
         provisional=bool(tracker.last_event and tracker.last_event.provisional),

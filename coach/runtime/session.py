@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -28,7 +27,17 @@ from coach.engine.role_gap import RoleGap, role_gap
 from coach.engine.select import next_exercise
 from coach.llm.choices import spec_for
 from coach.runtime.attempt import Attempt, AttemptSetup, stream_answer
-from coach.runtime.evidence import evidence_of
+from coach.runtime.calibration import current_calibration
+from coach.runtime.evidence import evidence_of, known_need
+from coach.runtime.home_view import (
+    HomeView,
+    NextUp,
+    Point,
+    RecentRow,
+    current_config_mtime,
+    judgment_words,
+    save_view,
+)
 from coach.runtime.instances import (
     as_family_item,
     draw_instance,
@@ -48,28 +57,21 @@ from coach.store.records import AttemptRecord, LearnerRecord, Standing
 PLAYABLE = frozenset({Kind.PROMPT, Kind.REVIEW, Kind.FIT}) | MULTI_STEP
 # d′ means little on fewer judgments than this, of each truth.
 MIN_FOR_D_PRIME = 5
-
-
-@dataclass(frozen=True)
-class ProgressPoint:
-    """The learner after one attempt: level (None while placing) and ability on the level scale."""
-
-    index: int  # 1 for the first attempt
-    at: datetime
-    level: int | None
-    ability: float  # the EAP mean of θ mapped so that level k's centre is k
-    theta: float  # the same on the logit scale
+RECENT = 5  # attempts listed on Home
 
 
 def item_info(exercise: Any) -> ItemInfo:
-    return ItemInfo(
+    """The engine's view of an exercise, with its calibrated difficulty where there is one."""
+    info = ItemInfo(
         exercise_id=exercise.id,
         level=exercise.level,
         difficulty=exercise.difficulty,
         kind=str(exercise.kind),
         skills=tuple(exercise.skills),
-        needs_model=str(exercise.needs_model),  # type: ignore[arg-type]
+        needs_model=known_need(str(exercise.needs_model)),
     )
+    calibration = current_calibration()
+    return calibration.apply(info) if calibration is not None else info
 
 
 PIPELINE_STARTER = """\
@@ -306,18 +308,18 @@ class Session:
         """The learner's attempts, oldest first."""
         return self.store.attempts(self.learner.id, limit=limit)
 
-    def progress(self) -> list[ProgressPoint]:
+    def progress(self) -> list[Point]:
         """Level and ability after each attempt, oldest first: the engine replayed step by step."""
         tracker = LearnerTracker(self.learner.self_report)
         ability = tracker.ability
         mid = (ability.scale.n_levels + 1) / 2
-        points: list[ProgressPoint] = []
+        points: list[Point] = []
         for index, record in enumerate(self.history(), start=1):
             evidence = evidence_of(record)
             tracker.observe(evidence)
             theta = ability.theta()
             points.append(
-                ProgressPoint(
+                Point(
                     index=index,
                     at=evidence.at,
                     level=tracker.level,
@@ -326,6 +328,54 @@ class Session:
                 )
             )
         return points
+
+    def home_view(self) -> HomeView:
+        """Everything Home shows, from the store and the catalog (saved for the next start)."""
+        standing = self.standing()
+        level = standing.level if standing.level is not None else self.level
+        info = self.level_info(level)
+        gap = self.role_gap()
+        metrics = self.judgment_summary()
+        words, detail = judgment_words(
+            metrics.n, metrics.hits, metrics.signal, metrics.false_alarms, metrics.noise
+        )
+        upcoming = self.next_exercise()
+        recent = []
+        for record in reversed(self.history(limit=RECENT)):
+            score = "–" if record.output_score is None else f"{record.output_score:.0%}"
+            judged = {True: "✓", False: "✗", None: "–"}[record.judgment_correct]
+            recent.append(
+                RecentRow(
+                    exercise_id=record.exercise_id, kind=record.kind, output=score, judged=judged
+                )
+            )
+        view = HomeView(
+            learner_id=self.learner.id,
+            head_hash=standing.head_hash,
+            config_mtime=current_config_mtime(),
+            level=level,
+            level_name=info.name if info else None,
+            level_summary=info.summary if info else None,
+            placing=standing.level is None,
+            target=gap.sentence if gap else "No role set.",
+            judgment=words,
+            judgment_detail=detail,
+            streak=self.streak(),
+            next_up=None
+            if upcoming is None
+            else NextUp(
+                exercise_id=upcoming.id,
+                title=upcoming.title,
+                kind=str(upcoming.kind),
+                level=upcoming.level,
+            ),
+            weaknesses=[(w.label, w.detail) for w in self.weaknesses()],
+            recent=recent,
+            problems=[str(problem) for problem in self.catalog.problems],
+            points=self.progress(),
+        )
+        save_view(view)
+        return view
 
     def judgment_summary(self) -> JudgmentMetrics:
         history = [evidence_of(record) for record in self.history()]

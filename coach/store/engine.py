@@ -121,9 +121,11 @@ def dialect_insert(conn: Connection, table: sa.Table) -> Any:
     """An INSERT that supports ON CONFLICT (upserts) on the supported dialects."""
     name = conn.dialect.name
     if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        raise NotImplementedError(f"coach supports SQLite and PostgreSQL, not {name}")
-    return insert(table)
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    raise NotImplementedError(f"coach supports SQLite and PostgreSQL, not {name}")

@@ -78,7 +78,7 @@ class NewAttempt(Record):
     exercise_difficulty: float | None = None
     needs_model: str | None = None
     placement: bool | None = None  # True for the attempts of the placement test
-    # True for the learner's own exercise (counted at reduced weight); None otherwise,
+    # True for the learner's own exercise (never counted for the level); None otherwise,
     # so the hashes of attempts stored before this field existed do not change.
     exercise_private: bool | None = None
     # A generated instance (coach.content.families): its family, version and seed,

@@ -102,7 +102,7 @@ attempts = sa.Table(
     sa.Column("exercise_difficulty", sa.Float, nullable=True),
     sa.Column("needs_model", sa.String(20), nullable=True),
     sa.Column("placement", sa.Boolean, nullable=True),
-    # True for a learner's own (private) exercise: it counts at reduced weight.
+    # True for a learner's own (private) exercise: it never counts for the level.
     sa.Column("exercise_private", sa.Boolean, nullable=True),
     # A generated instance's family, version and seed (they regenerate it exactly).
     sa.Column("family_id", sa.String(200), nullable=True),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,27 +12,34 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coach.tui.messages import Practise
+from coach.tui.messages import OpenScreen, Practise
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
 
-# Screens another module owns, opened by name when their module exists.
-OPTIONAL_SCREENS = {
-    "history": "HistoryScreen",
-    "settings": "SettingsScreen",
-    "placement": "PlacementScreen",
-}
+# Screens opened by name (keys on Home, the command palette), imported on first use.
+NAMED_SCREENS = ("history", "settings", "placement")
 
 
-def optional_screen(name: str) -> type[Screen[None]] | None:
-    try:
-        module = importlib.import_module(f"coach.tui.screens.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"coach.tui.screens.{name}":
-            raise
-        return None
-    return getattr(module, OPTIONAL_SCREENS[name], None)
+def named_screen(name: str, session: Session) -> Screen[Any]:
+    """The screen `name` for this session (ValueError for an unknown name)."""
+    if name == "history":
+        from coach.tui.screens.history import HistoryScreen
+
+        return HistoryScreen(session)
+    if name == "settings":
+        from coach.tui.screens.settings import SettingsScreen
+
+        return SettingsScreen(session)
+    if name == "placement":
+        from coach.tui.screens.placement import PlacementScreen
+
+        return PlacementScreen(session)
+    if name == "own_task":
+        from coach.tui.screens.own_task import OwnTaskScreen
+
+        return OwnTaskScreen(session)
+    raise ValueError(f"no screen named {name!r}")
 
 
 class ProblemScreen(Screen[None]):
@@ -79,8 +85,17 @@ class CoachApp(App[None]):
             self._start(self.session)
             return
         # The database (perhaps a team's PostgreSQL) and the content load off the
-        # UI thread, so the first screen draws at once.
-        self.push_screen(LoadingScreen())
+        # UI thread, so the first screen draws at once: a returning learner's
+        # Home from the view the last session saved, else a loading screen.
+        from coach.runtime.home_view import cached_view
+
+        cached = cached_view()
+        if cached is not None:
+            from coach.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(view=cached[0]))
+        else:
+            self.push_screen(LoadingScreen())
         self.call_after_refresh(
             self.run_worker, self._open_session, thread=True, group="open", exit_on_error=False
         )
@@ -113,7 +128,12 @@ class CoachApp(App[None]):
         from coach.tui.screens.home import HomeScreen
 
         first = FirstRunScreen if session.is_first_run else HomeScreen
-        if isinstance(self.screen, LoadingScreen):
+        if isinstance(self.screen, HomeScreen) and self.screen.session is None:
+            if session.is_first_run:  # the saved view was someone else's: start over
+                self.switch_screen(FirstRunScreen(session))
+            else:
+                self.screen.attach(session)
+        elif isinstance(self.screen, LoadingScreen):
             self.switch_screen(first(session))
         else:
             self.push_screen(first(session))
@@ -123,15 +143,17 @@ class CoachApp(App[None]):
     def _start_warm_up(self) -> None:
         self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
 
-    def open_optional(self, name: str) -> None:
-        screen = optional_screen(name)
-        if screen is None or self.session is None:
-            self.notify(f"The {name} screen is not available yet.", severity="warning")
+    def open_named(self, name: str) -> None:
+        if self.session is None:
+            self.notify("Opening your practice record…")
             return
-        self.push_screen(screen(self.session))  # type: ignore[call-arg]
+        self.push_screen(named_screen(name, self.session))
 
     def action_open(self, name: str) -> None:
-        self.open_optional(name)
+        self.open_named(name)
+
+    def on_open_screen(self, message: OpenScreen) -> None:
+        self.open_named(message.name)
 
     def on_practise(self, message: Practise) -> None:
         self.practise(message.exercise)
@@ -150,10 +172,7 @@ class CoachApp(App[None]):
         )
 
     def action_own_task(self) -> None:
-        from coach.tui.screens.own_task import OwnTaskScreen
-
-        if self.session is not None:
-            self.push_screen(OwnTaskScreen(self.session))
+        self.open_named("own_task")
 
     def action_home(self) -> None:
         from coach.tui.screens.home import HomeScreen
@@ -161,7 +180,7 @@ class CoachApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.session is None or self.session.is_first_run:
             return
@@ -171,9 +190,9 @@ class CoachApp(App[None]):
             "Turn a task from your work into a private exercise",
             self.action_own_task,
         )
-        for name in OPTIONAL_SCREENS:
+        for name in NAMED_SCREENS:
             yield SystemCommand(
-                name.capitalize(), f"Open the {name} screen", lambda n=name: self.open_optional(n)
+                name.capitalize(), f"Open the {name} screen", lambda n=name: self.open_named(n)
             )
         for action, title, help_text in (
             ("send", "Send", "Send the prompt (exercise screen)"),

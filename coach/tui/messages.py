@@ -13,3 +13,11 @@ class Practise(Message):
     def __init__(self, exercise: Any) -> None:
         super().__init__()
         self.exercise = exercise
+
+
+class OpenScreen(Message):
+    """Open a screen by name ("history", "settings", "placement")."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name

@@ -40,7 +40,7 @@ def test_prompts_build_a_proven_private_exercise() -> None:
     check = CliRunner().invoke(main, ["check"])
     assert check.exit_code == 0, check.output
     listed = CliRunner().invoke(main, ["exercises", "list", "--level", "1"])
-    assert "my-board-update" in listed.output and "yours, half weight" in listed.output
+    assert "my-board-update" in listed.output and "yours, practice only" in listed.output
 
 
 def test_flags_need_no_prompts(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_a_saved_exercise_loads_as_private_content_and_proves() -> None:
     ]
     assert exercise.reference.good_output == GOOD
     assert "unscored" in exercise.reference.explain
-    assert "half weight" in exercise.reference.explain
+    assert "never count towards your level" in exercise.reference.explain
     # The derived bad output is planted as a flaw to judge, and the proof catches it.
     assert exercise.judgment.traps[0].output == exercise.reference.bad_output
     assert prove(loaded, trusted=False) == []

@@ -1,14 +1,19 @@
-"""Time to the first screen: `coach` (fresh COACH_HOME, first-run screen) vs a bare Textual app.
+"""Time to the first screen: `coach` for a returning learner vs a bare Textual app.
 
-    .venv/bin/python tests/bench/startup.py [--runs 5]
+    .venv/bin/python tests/bench/startup.py [--runs 5] [--attempts 300]
+
+The returning learner's COACH_HOME (config with a name, a store with
+`--attempts` recorded attempts, level events and standing, as the app leaves
+them) is built once, untimed, and shared by every coach run; its first usable
+screen is Home with the level and the next exercise.
 
 Each run is a fresh interpreter (`sys.executable -c ...`) that runs the app
 with `App.run(headless=True)` and, at the first refresh after the first screen
 is up, prints the seconds since the parent spawned it (`time.time()` against a
 start time passed in the environment; the same method for both apps) and the
 heavy modules already imported. `coach` goes through its console-script import
-path (`coach.cli`) and its real `CoachApp`; the first refresh is where it
-would start its background warm-up, so that is where the clock stops. Prints
+path (`coach.cli`) and its real `CoachApp`; for it the clock stops at the
+first refresh after Home shows the learner's level and next exercise. Prints
 the median of each, their ratio (goal ≤ 1.5) and whether litellm (or
 llama_cpp) was imported before the first screen (it must not be).
 """
@@ -44,9 +49,22 @@ COACH = (
 import coach.cli  # the console script's import path
 from coach.tui.app import CoachApp
 
-app = CoachApp()
-# Called at the first refresh after the first screen is pushed: stop the clock there.
-app._start_warm_up = lambda: _report(app)
+from coach.tui.screens import home
+
+# Stop the clock at the first refresh after Home shows a view (level, next exercise):
+# from the saved view at once, or from the session once it is open.
+show = home.HomeScreen.show
+
+
+def shown(screen, view):
+    show(screen, view)
+    if not getattr(app, "_reported", False):
+        app._reported = True
+        app.call_after_refresh(_report, app)
+
+
+home.HomeScreen.show = shown
+app = CoachApp(warm_up=False)
 app.run(headless=True)
 """
 )
@@ -82,8 +100,29 @@ Bare().run(headless=True)
 )
 
 
-def one_run(code: str) -> dict[str, object]:
-    with tempfile.TemporaryDirectory(prefix="coach-bench-") as home:
+def returning_learner(home: str, attempts: int) -> None:
+    """A COACH_HOME whose learner has `attempts` attempts, recorded as the app records them."""
+    os.environ["COACH_HOME"] = home
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    from recording_worker import outcome
+
+    from coach.config import Config, save_config
+    from coach.config.models import Learner
+    from coach.runtime.learner import current_learner
+    from coach.runtime.recording import record_outcome
+    from coach.store import open_store
+
+    config = Config(learner=Learner(name="Returning Learner", role="analyst"))
+    save_config(config)
+    with open_store() as store:
+        learner = current_learner(store, config)
+        for i in range(attempts):
+            record_outcome(store, learner.id, outcome("bench", i))
+
+
+def one_run(code: str, home: str | None = None) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as fresh:
+        home = home or fresh
         env = {**os.environ, "COACH_HOME": home, "BENCH_T0": repr(time.time())}
         for name in ("COACH_DATABASE_URL", "COACH_CONFIG", "COACH_EXERCISE_PATH"):
             env.pop(name, None)
@@ -104,16 +143,19 @@ def one_run(code: str) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--attempts", type=int, default=300)
     args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="coach-bench-home-")
+    returning_learner(home, args.attempts)
     coach_runs: list[dict[str, object]] = []
     paint_runs: list[dict[str, object]] = []
     bare_runs: list[dict[str, object]] = []
     one_run(BARE)  # warm the OS file cache once, uncounted, for both
-    one_run(COACH)
+    one_run(COACH, home)
     for _ in range(args.runs):  # interleaved so drift hits both alike
         bare_runs.append(one_run(BARE))
-        paint_runs.append(one_run(COACH_PAINT))
-        coach_runs.append(one_run(COACH))
+        paint_runs.append(one_run(COACH_PAINT, home))
+        coach_runs.append(one_run(COACH, home))
     paint_s = statistics.median(float(r["seconds"]) for r in paint_runs)  # type: ignore[arg-type]
     coach_s = statistics.median(float(r["seconds"]) for r in coach_runs)  # type: ignore[arg-type]
     bare_s = statistics.median(float(r["seconds"]) for r in bare_runs)  # type: ignore[arg-type]
@@ -125,9 +167,9 @@ def main() -> None:
     print(f"coach, first paint (loading screen): {paint_s * 1000:7.0f} ms")
     print(f"coach ({', '.join(screens)}): {coach_s * 1000:7.0f} ms to the first usable screen")
     paint_ratio = paint_s / bare_s
-    verdict = "ok" if paint_ratio <= GOAL else "over the goal"
-    print(f"ratio coach first paint / bare: {paint_ratio:.2f} (goal ≤ {GOAL}: {verdict})")
-    print(f"ratio coach usable screen / bare: {ratio:.2f}")
+    print(f"ratio coach first paint / bare: {paint_ratio:.2f}")
+    verdict = "ok" if ratio <= GOAL else "over the goal"
+    print(f"ratio coach usable screen / bare: {ratio:.2f} (goal ≤ {GOAL}: {verdict})")
     print(
         "heavy modules imported before the first screen: "
         + (", ".join(heavy) if heavy else "none (litellm not imported)")

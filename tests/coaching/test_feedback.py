@@ -385,7 +385,7 @@ def step(number: int, tool: str, result: str = "ok", ok: bool = True) -> dict[st
 
 def test_agent_notes_name_each_tool_and_file_mistake() -> None:
     trace = [step(1, "write_file"), step(2, "read_file", "1841.60"), step(3, "delete_file")]
-    answer = "Q3 travel total: 4783.80\nJuly 1841.60, August 1069.70, September 1872.50, 99.5"
+    answer = "Q3 travel total: 4783.80 GBP\nJuly 1841.60, August 1069.70, September 1872.50, 99.5"
     notes = coaching_notes(AGENT, agent_outcome(answer, trace, {}))
     texts = {note.text.split(" (for ")[0] for note in notes}
     by_start = "\n".join(sorted(texts))

@@ -7,6 +7,7 @@ from typing import Any
 from coach.config import Config, ModelEntry, load_config, save_config
 from coach.runtime.session import Session
 from coach.tui.app import CoachApp
+from coach.tui.flow import PRACTICE_GROUP
 
 SIZE = (100, 36)
 HOSTILE = (
@@ -41,9 +42,17 @@ def text_of(widget: Any) -> str:
 
 
 async def settle(app: CoachApp, pilot: Any) -> None:
+    """Wait until the app is idle: every worker done but the practice flow, which
+    waits on the learner (it ends only when they go home)."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
+
+
+async def wait_for_workers(app: CoachApp) -> None:
+    busy = [w for w in app.workers if w.group != PRACTICE_GROUP]
+    if busy:  # (an empty list would mean "all" to wait_for_complete)
+        await app.workers.wait_for_complete(busy)
 
 
 def saved_session(config: Config) -> Session:

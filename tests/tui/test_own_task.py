@@ -86,7 +86,7 @@ async def test_own_task_saved_then_practised_with_feedback(fake) -> None:
         shown = text_of(app.screen.query_one("#feedback"))
         assert "Output: passed" in shown
         assert '✓ contains "revenue", "churn"' in shown
-        assert "Your own exercise" in shown and "0.5 weight" in shown
+        assert "Your own exercise" in shown and "never towards your level" in shown
     record = session.history()[-1]
     assert record.exercise_id == "my-kpi-line" and record.exercise_private is True
     assert "Revenue 120k" in fake.chat_requests[-1].body["messages"][-1]["content"]

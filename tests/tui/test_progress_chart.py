@@ -6,7 +6,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from coach.runtime.session import ProgressPoint, Session
+from coach.runtime.home_view import Point
+from coach.runtime.session import Session
 from coach.tui.screens.home import HomeScreen
 from coach.tui.widgets.progress_chart import EMPTY, ProgressChart, render_chart, sample
 from graders.judgment import Judgment
@@ -23,9 +24,9 @@ def _judge_review(session: Session, verdict: str) -> None:
     attempt.finish(Judgment(verdict="wrong" if verdict == "wrong" else "ok", confidence=0.8))
 
 
-def _point(index: int, level: int | None, ability: float) -> ProgressPoint:
+def _point(index: int, level: int | None, ability: float) -> Point:
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=index)
-    return ProgressPoint(index, at, level, ability, (ability - 3.5) * 2)
+    return Point(index=index, at=at, level=level, ability=ability, theta=(ability - 3.5) * 2)
 
 
 def test_render_chart_draws_one_row_per_level_and_fits_the_width() -> None:

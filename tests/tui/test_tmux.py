@@ -88,7 +88,7 @@ def test_first_run_home_and_quit_in_a_real_terminal(tmux, coach_home: Path, tmp_
     tmux("send-keys", "-t", "coach", "BTab")
     tmux("send-keys", "-t", "coach", "BTab")
     tmux("send-keys", "-t", "coach", "F5")  # Continue
-    screen = wait_for(tmux, "Recent attempts")
+    screen = wait_for(tmux, "Next:")  # Home, once the learner's view is read
     assert "Level 1" in screen
     assert "No attempts yet" in screen
     assert "Next:" in screen

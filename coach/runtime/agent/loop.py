@@ -46,7 +46,7 @@ async def run_agent(
     trusted: bool = False,
     judge: Any = None,
     approve: Approver | None = None,
-    timeout: float = llm.DEFAULT_TIMEOUT,
+    timeout: float | None = None,  # None: the spec's (the config's `timeout`)
 ) -> KindRun:
     """Run the learner's agent plan on `exercise`; PlanError for an unusable plan."""
     setup = exercise.agent

@@ -9,6 +9,8 @@ made from the `sqlalchemy.url` option.
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -18,7 +20,7 @@ from coach.store.schema import metadata
 config = context.config
 
 
-def _configure(**kw: object) -> None:
+def _configure(**kw: Any) -> None:
     context.configure(target_metadata=metadata, compare_type=True, **kw)
 
 

@@ -13,11 +13,11 @@ from textual.widgets import Button, Footer, Header, Static
 
 from coach.coaching.feedback import coaching_notes
 from coach.content.models import ReviewExercise
-from coach.engine.params import DEFAULT_PARAMS
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.recording import RecordedAttempt
 from coach.tui.widgets.critique import CritiquePanel
+from coach.tui.widgets.output import usage_line
 from coach.tui.widgets.run_details import RunDetails
 from coach.tui.widgets.safe import plain
 
@@ -68,9 +68,15 @@ def feedback_text(
     mutation = outcome.shown.mutation
     if mutation is not None:
         heading("Planted flaw (disclosed)")
-        out.append(f"\n{plain(mutation.description)}")
-        if mutation.note:
-            out.append(f" {plain(mutation.note)}")
+        said = plain(verdict_grade.reason) if verdict_grade is not None else ""
+        disclosure = " ".join(
+            part for part in (mutation.description, mutation.note) if part and part not in said
+        )
+        if disclosure:  # once: the judgment's reason may already have said it
+            out.append(f"\n{plain(disclosure)}")
+        if outcome.real_output is not None:
+            heading("The model's real output (what the checks graded)")
+            out.append(f"\n{plain(outcome.real_output)}")
     elif outcome.shown.review_item is not None and isinstance(exercise, ReviewExercise):
         item = exercise.outputs[outcome.shown.review_item]
         if verdict_grade is None or item.why.rstrip(".") not in verdict_grade.reason:
@@ -90,9 +96,8 @@ def feedback_text(
 
     if recorded.record.exercise_private:
         heading("Your own exercise")
-        weight = f"{DEFAULT_PARAMS.private_weight:g}"
         out.append(
-            f"\nIt counts towards your level at {weight} weight: checks you write yourself "
+            "\nIt counts for practice, never towards your level: checks you write yourself "
             "are easier to game. Your capability record says so."
         )
 
@@ -100,6 +105,10 @@ def feedback_text(
         before = "placement" if event.from_level is None else f"level {event.from_level}"
         heading(f"Level: {before} → level {event.to_level}")
         out.append(f"\n{plain(event.reason)}")
+
+    if outcome.call is not None:
+        heading("The model call")
+        out.append(f"\n{plain(outcome.call.model)}: {usage_line(outcome.call)}")
 
     heading("Why it matters")
     out.append(f"\n{plain(exercise.reference.explain)}")

@@ -16,6 +16,7 @@ from coach.engine.placement import SELF_REPORT_OPTIONS
 from coach.llm import DEFAULT_LOCAL_MODEL, ModelError
 from coach.llm.choices import configured_models, spec_for
 from coach.runtime.learner import DEFAULT_ROLE
+from coach.tui.messages import OpenScreen
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -133,4 +134,4 @@ class FirstRunScreen(Screen[None]):
 
         self.app.switch_screen(HomeScreen(self.session))
         if placement:
-            self.app.open_optional("placement")  # type: ignore[attr-defined]
+            self.app.post_message(OpenScreen("placement"))

@@ -1,8 +1,13 @@
-"""Home: your level, role target, judgment, what you are working on, what is next."""
+"""Home: your level, role target, judgment, what you are working on, what is next.
+
+Drawn from a `HomeView`: at start-up the one the last session saved (so a
+returning learner sees Home before the store and the catalog are loaded),
+then the session's own, built in a worker thread whenever Home shows.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,29 +16,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from coach.runtime.session import MIN_FOR_D_PRIME
+from coach.runtime.home_view import HomeView
+from coach.tui.messages import OpenScreen, Practise
 from coach.tui.widgets.progress_chart import ProgressChart
-from coach.tui.widgets.safe import plain
-from coach.tui.messages import Practise
+from coach.tui.widgets.safe import plain, safe_text
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
 
-RECENT = 5
 WEAKNESSES = 3  # at most this many under "Working on", worst first
-
-
-def judgment_line(session: Session) -> str:
-    m = session.judgment_summary()
-    if m.n == 0:
-        return "Judgment: no judged outputs yet."
-    parts = [
-        f"caught {m.hits} of {m.signal} flawed outputs",
-        f"{m.false_alarms} false alarm{'s' if m.false_alarms != 1 else ''} in {m.noise} sound ones",
-    ]
-    if m.signal >= MIN_FOR_D_PRIME and m.noise >= MIN_FOR_D_PRIME:
-        parts.append(f"d′ {m.d_prime:.1f}")
-    return "Judgment: " + " · ".join(parts)
 
 
 class HomeScreen(Screen[None]):
@@ -47,15 +38,17 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | None = None, *, view: HomeView | None = None) -> None:
+        """A session, or (at start-up) a cached view until `attach` brings the session."""
         super().__init__()
         self.session = session
-        self.next: Any = None
+        self.view = view
+        self.pending_start = False  # `n` pressed before the session was open
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home"):
-            yield Static(id="level", markup=False)
+            yield Static("Reading your practice record…", id="level", markup=False)
             yield Static(id="target", markup=False)
             yield Static(id="judgment", markup=False)
             yield Static(id="streak", markup=False)
@@ -63,12 +56,7 @@ class HomeScreen(Screen[None]):
             with Horizontal(id="home-actions"):
                 yield Button("Start (n)", variant="primary", id="start")
                 yield Button("Practise on my own task (o)", id="own-task")
-            problems = self.session.catalog.problems
-            if problems:
-                shown = Text(f"{len(problems)} content problem(s) (run `coach check`):")
-                for problem in problems[:3]:
-                    shown.append(f"\n{problem}")
-                yield Static(shown, id="problems", markup=False)
+            yield Static(id="problems", markup=False)
             yield Static("Working on", classes="section", id="weaknesses-title")
             yield Static(id="weaknesses", markup=False)
             yield Static("Progress", classes="section")
@@ -81,54 +69,85 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         table.add_columns("Exercise", "Kind", "Output", "Judgment")
-        self.refresh_view()
+        if self.view is not None:
+            self.show(self.view)
+        if self.session is not None:
+            self.refresh_view()
 
     def on_screen_resume(self) -> None:
+        if self.session is not None:
+            self.refresh_view()
+
+    def attach(self, session: Session) -> None:
+        """The session is open: take the real view (and a start pressed meanwhile)."""
+        self.session = session
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        session = self.session
-        info = session.level_info()
-        level = Text(f"Level {session.level}", style="bold")
-        if info is not None:
-            level.append(f" · {info.name}", style="bold")
-            level.append(f"\n{info.summary}")
-        if session.placing:
+        """Rebuild the view from the session off the UI thread, then show it."""
+        self.run_worker(self._build_view, thread=True, exclusive=True, group="home-view")
+
+    def _build_view(self) -> None:
+        assert self.session is not None
+        view = self.session.home_view()
+        self.app.call_from_thread(self._built, view)
+
+    def _built(self, view: HomeView) -> None:
+        self.show(view)
+        if self.pending_start:
+            self.pending_start = False
+            self.action_start()
+
+    def show(self, view: HomeView) -> None:
+        self.view = view
+        level = Text(f"Level {view.level}", style="bold")
+        if view.level_name:
+            level.append(f" · {plain(view.level_name)}", style="bold")
+        if view.level_summary:
+            level.append(f"\n{plain(view.level_summary)}")
+        if view.placing:
             level.append("\nNot placed yet: press p for the placement, or just start.")
         self.query_one("#level", Static).update(level)
-        gap = session.role_gap()
-        self.query_one("#target", Static).update(gap.sentence if gap else "No role set.")
-        self.query_one("#judgment", Static).update(judgment_line(session))
-        days = session.streak()
+        self.query_one("#target", Static).update(safe_text(view.target))
+        judgment = safe_text(view.judgment)
+        if view.judgment_detail:
+            judgment.append(f"\n  {view.judgment_detail}", style="dim")
+        self.query_one("#judgment", Static).update(judgment)
+        days = view.streak
         self.query_one("#streak", Static).update(
             f"Streak: {days} day{'s' if days != 1 else ''} in a row"
         )
-        self.next = session.next_exercise()
-        if self.next is None:
+        up = view.next_up
+        if up is None:
             shown = "Next: no exercise available at your level."
         else:
-            shown = f"Next: {plain(self.next.title)} ({self.next.kind}, level {self.next.level})"
+            shown = f"Next: {plain(up.title)} ({up.kind}, level {up.level})"
         self.query_one("#next", Static).update(Text(shown))  # text, never markup
-        self.show_weaknesses()
-        self.query_one("#progress", ProgressChart).set_points(session.progress())
+        problems = self.query_one("#problems", Static)
+        if view.problems:
+            text = Text(f"{len(view.problems)} content problem(s) (run `coach check`):")
+            for problem in view.problems[:3]:
+                text.append(f"\n{plain(problem)}")
+            problems.update(text)
+        problems.display = bool(view.problems)
+        self.show_weaknesses(view)
+        self.query_one("#progress", ProgressChart).set_points(view.points)
         table = self.query_one("#recent", DataTable)
         table.clear()
-        for record in reversed(session.history(limit=RECENT)):
-            score = "–" if record.output_score is None else f"{record.output_score:.0%}"
-            judged = {True: "✓", False: "✗", None: "–"}[record.judgment_correct]
-            table.add_row(record.exercise_id, record.kind, score, judged)
+        for row in view.recent:
+            table.add_row(plain(row.exercise_id), row.kind, row.output, row.judged)
         if not table.row_count:
             table.add_row("(none yet)", "", "", "")
 
-    def show_weaknesses(self) -> None:
+    def show_weaknesses(self, view: HomeView) -> None:
         """The learner's recurring weaknesses, or nothing (title included) when there are none."""
-        weaknesses = self.session.weaknesses()[:WEAKNESSES]
+        weaknesses = view.weaknesses[:WEAKNESSES]
         text = Text()
-        for weakness in weaknesses:
+        for label, detail in weaknesses:
             if text:
                 text.append("\n")
-            text.append(f"• {weakness.label}", style="bold")
-            text.append(f": {weakness.detail}")
+            text.append(f"• {plain(label)}", style="bold")
+            text.append(f": {plain(detail)}")
         self.query_one("#weaknesses", Static).update(text)
         for name in ("#weaknesses-title", "#weaknesses"):
             self.query_one(name, Static).display = bool(weaknesses)
@@ -137,13 +156,19 @@ class HomeScreen(Screen[None]):
         if event.button.id == "start":
             self.action_start()
         elif event.button.id == "own-task":
-            self.app.action_own_task()  # type: ignore[attr-defined]
+            self.app.post_message(OpenScreen("own_task"))
 
     def action_start(self) -> None:
-        if self.next is None:
+        if self.session is None or self.view is None:
+            self.pending_start = True  # starts as soon as the record is open
+            self.notify("Opening your practice record…")
+            return
+        up = self.view.next_up
+        exercise = None if up is None else self.session.exercise(up.exercise_id)
+        if exercise is None:
             self.notify("No exercise to start.", severity="warning")
             return
-        self.app.post_message(Practise(self.next))
+        self.app.post_message(Practise(exercise))
 
     def action_open(self, name: str) -> None:
-        self.app.open_optional(name)  # type: ignore[attr-defined]
+        self.app.post_message(OpenScreen(name))

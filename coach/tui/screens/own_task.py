@@ -23,8 +23,8 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from coach import llm
 from coach.authoring import AuthoringError, Saved, TaskForm, grade_candidate, save
 from coach.authoring.form import MATERIAL_NAME
-from coach.tui.widgets.safe import safe_text
 from coach.tui.messages import Practise
+from coach.tui.widgets.safe import safe_text
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 INTRO = (
     "Describe a real task from your work, paste what it works from, and say what a good "
     "output must satisfy. coach turns it into a private exercise, proved like any other. "
-    "Your own exercises count at half weight towards your level: checks you write "
+    "Your own exercises count for practice, never towards your level: checks you write "
     "yourself are easier to game."
 )
 

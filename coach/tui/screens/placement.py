@@ -25,17 +25,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
+from coach import llm
 from coach.content.families import instance_id
 from coach.content.models import FitExercise, Kind
 from coach.engine.evidence import ItemInfo
 from coach.engine.placement import PlacementResult
-from coach.engine.replay import LearnerTracker
 from coach.engine.role_gap import role_gap
 from coach.runtime.attempt import Attempt
 from coach.runtime.evidence import evidence_of
 from coach.runtime.instances import SEED_SPACE, family_info
 from coach.runtime.present import Shown
 from coach.runtime.recording import RecordedAttempt, replay_of
+from coach.runtime.session import item_info
 from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 
@@ -44,6 +45,14 @@ PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
 FAMILY_DRAWS = 3
 CONFIDENCE_KEYS = {"5": 0.5, "6": 0.6, "7": 0.7, "8": 0.8, "9": 0.9, "0": 1.0}
 DEFAULT_CONFIDENCE = 0.7
+
+
+def model_tier_of(session: Any) -> str | None:
+    """The practice model's tier (None when the config names no usable model)."""
+    try:
+        return str(session.spec().tier)
+    except llm.ModelError:
+        return None
 
 
 def build_bank(
@@ -61,23 +70,10 @@ def build_bank(
         for _ in range(FAMILY_DRAWS)
     ]
     return drawn + [
-        ItemInfo(
-            exercise_id=e.id,
-            level=e.level,
-            difficulty=e.difficulty,
-            kind=str(e.kind),
-            skills=tuple(e.skills),
-            needs_model=str(e.needs_model),  # type: ignore[arg-type]
-        )
+        item_info(e)
         for e in (loaded.exercise for loaded in catalog.exercises)
         if str(e.kind) in wanted
     ]
-
-
-def progress_text(number: int, max_items: int = 15) -> str:
-    if number <= 12:
-        return f"Placement · exercise {number} of about 8–12"
-    return f"Placement · exercise {number} of at most {max_items}"
 
 
 @dataclass
@@ -176,9 +172,13 @@ class PlacementScreen(Screen[int | None]):
         self.prompt_item = prompt_item
         kinds = list(kinds) + ([Kind.PROMPT] if prompt_item is not None else [])
         self.bank = build_bank(session.catalog, kinds, self.rng)
-        tracker = replay_of(session.learner, session.history())
-        # A placement already under way resumes; after one has finished, a new one starts.
-        self.tracker = tracker if tracker.placing else LearnerTracker(session.learner.self_report)
+        # The engine as the store has it: a placement under way resumes; after
+        # one has finished, a re-take starts (the engine's rule, which the stored
+        # attempts replay to, so the level shown is the level stored).
+        self.tracker = replay_of(session.learner, session.history())
+        self.tracker.start_placement()
+        # Prompt items count only on a model capable enough for them.
+        self.tracker.placement.model_tier = model_tier_of(session)
         self.current: Current | None = None
         self.confidence = DEFAULT_CONFIDENCE
         self.result: PlacementResult | None = None
@@ -238,7 +238,7 @@ class PlacementScreen(Screen[int | None]):
         self.current = current
         self.confidence = DEFAULT_CONFIDENCE
         self.query_one("#placement-progress", Static).update(
-            Text(progress_text(self.placement.items + 1, self.tracker.params.placement_max_items))
+            Text(self.placement.progress())  # true to the engine's stopping rule
         )
         if exercise.kind == Kind.PROMPT and self.prompt_item is not None:
             self.app.push_screen(self.prompt_item(attempt), self._prompt_done)

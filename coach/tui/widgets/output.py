@@ -14,7 +14,12 @@ def usage_line(call: llm.CallResult) -> str:
     parts = []
     if call.usage is not None:
         parts.append(f"{call.usage.tokens_in} tokens in, {call.usage.tokens_out} out")
-    parts.append("cost unknown" if call.cost_usd is None else f"${call.cost_usd:.4f}")
+    if call.cost_usd is None:
+        parts.append("cost unknown")
+    elif call.cost_usd == 0:
+        parts.append("$0.00")
+    else:
+        parts.append(f"${call.cost_usd:.4f}")
     return " · ".join(parts)
 
 

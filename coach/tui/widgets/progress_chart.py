@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from coach.runtime.session import ProgressPoint
+    from coach.runtime.home_view import Point
 
 EMPTY = "No attempts yet: your level and ability will show here."
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -24,7 +24,7 @@ ABILITY_STYLE = "cyan"
 LEVEL_STYLE = "bold yellow"
 
 
-def sample(points: Sequence[ProgressPoint], columns: int) -> list[ProgressPoint]:
+def sample(points: Sequence[Point], columns: int) -> list[Point]:
     """At most `columns` points: the last of each of `columns` equal runs, always the latest."""
     n = len(points)
     if n <= columns:
@@ -42,7 +42,7 @@ def bar_cell(ability: float, row: int) -> str:
     return EIGHTHS[round(filled * 8)]
 
 
-def render_chart(points: Sequence[ProgressPoint], width: int, levels: int = 6) -> Text:
+def render_chart(points: Sequence[Point], width: int, levels: int = 6) -> Text:
     if not points:
         return Text(EMPTY, style="dim")
     latest = points[-1]
@@ -79,9 +79,9 @@ class ProgressChart(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.points: list[ProgressPoint] = []
+        self.points: list[Point] = []
 
-    def set_points(self, points: Sequence[ProgressPoint]) -> None:
+    def set_points(self, points: Sequence[Point]) -> None:
         self.points = list(points)
         self.refresh(layout=True)
 
