@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("grade_cmd", "grade"),
     "export": ("export_cmd", "export"),
     "keys": ("keys_cmd", "keys"),
+    "learners": ("learners_cmd", "learners"),
     "models": ("models_cmd", "models"),
     "packs": ("packs_cmd", "packs"),
     "simulate": ("simulate_cmd", "simulate"),

@@ -234,6 +234,28 @@ def show_exercise(exercise_id: str, as_json: bool, seed: int | None) -> None:
     click.echo(
         f"\n{len(exercise.checks)} check(s): " + ", ".join(c.grader for c in exercise.checks)
     )
+    for line in reference_lines(exercise.reference):
+        click.echo(sanitise(line))
+
+
+def reference_lines(reference: Any) -> list[str]:
+    """The references as text: solution, good and bad outputs, hints, the explanation."""
+    sections: list[tuple[str, str]] = []
+    if reference.solution:
+        sections.append(("reference solution", reference.solution))
+    if reference.good_output:
+        sections.append(("good output", reference.good_output))
+    sections += [("also good", text) for text in reference.also_good]
+    if reference.bad_output:
+        sections.append(("bad output", reference.bad_output))
+    sections += [(f"good output for {key}", text) for key, text in reference.good_outputs.items()]
+    sections += [(f"bad output for {key}", text) for key, text in reference.bad_outputs.items()]
+    sections += [(f"hint {n}", text) for n, text in enumerate(reference.hints, 1)]
+    sections.append(("why", reference.explain))
+    lines: list[str] = []
+    for name, text in sections:
+        lines += ["", f"--- {name} ---", text.strip()]
+    return lines
 
 
 def family_instance(catalog: Catalog, name: str, seed: int | None) -> Any | None:

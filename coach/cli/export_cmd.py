@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from coach.export.orgkey import OrgKey
+    from coach.store.records import LearnerRecord
 
 PROGRESS_OVER = 200  # learners or attempts: show a progress bar on stderr
 
@@ -39,7 +40,9 @@ def _since(value: str | None) -> datetime | None:
     help="csv: one row per person; json: full records with the hash chain; html: report.",
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--learner", "learner_id", type=int, help="One learner, by id.")
+@click.option(
+    "--learner", "learner_id", help="One learner, by id or name (`coach learners` lists them)."
+)
 @click.option("--team", is_flag=True, help="Everyone in the database.")
 @click.option(
     "--since",
@@ -58,7 +61,7 @@ def _since(value: str | None) -> datetime | None:
 def export(
     fmt: str,
     out: Path,
-    learner_id: int | None,
+    learner_id: str | None,
     team: bool,
     since: str | None,
     include_prompts: bool,
@@ -92,10 +95,7 @@ def export(
         if team:
             learners = store.list_learners()
         elif learner_id is not None:
-            found = store.get_learner(learner_id)
-            if found is None:
-                _fail(f"no learner with id {learner_id}")
-            learners = [found]
+            learners = [_find_learner(store.list_learners(), learner_id)]
         else:
             learners = [current_learner(store, config)]
         with store.engine.connect() as conn:
@@ -125,7 +125,23 @@ def export(
     else:
         write_html(result, out, max_level)
     signed = f", signed with key {key.key_id}" if key is not None else ""
-    click.echo(f"wrote {out} ({len(result.learners)} people, {fmt}{signed})")
+    people = "1 person" if len(result.learners) == 1 else f"{len(result.learners)} people"
+    click.echo(f"wrote {out} ({people}, {fmt}{signed})")
+
+
+def _find_learner(people: list[LearnerRecord], which: str) -> LearnerRecord:
+    """The learner `which` names: an id, else a name (case-insensitive, must be unique)."""
+    if which.strip().isdigit():
+        found = next((p for p in people if p.id == int(which)), None)
+        if found is not None:
+            return found
+    named = [p for p in people if p.name.casefold() == which.strip().casefold()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = ", ".join(str(p.id) for p in named)
+        _fail(f"{len(named)} learners are named {which!r} (ids {ids}): use the id")
+    _fail(f"no learner with id or name {which!r}; `coach learners` lists them")
 
 
 def _signing_key() -> OrgKey:

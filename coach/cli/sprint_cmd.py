@@ -77,8 +77,15 @@ def board(which: str | None, as_json: bool) -> None:
     roles = {role.id: boards.RoleTarget(role.name, role.target_level) for role in catalog.roles}
     with open_store(config.effective_database_url()) as store:
         found = find_sprint(store, which)
+        if found is None and which is None:
+            # Nothing has gone wrong: say how to start one (exit 0).
+            click.echo(
+                "No sprints yet. Start one with `coach sprint run FILE` "
+                "(an example: sprints/example.toml in the coach repository)."
+            )
+            return
         if found is None:
-            _fail("no sprints yet" if which is None else f"no sprint {which!r}", code=1)
+            _fail(f"no sprint {which!r}; `coach sprint board` shows the newest", code=1)
         learners = store.list_learners()
         histories = {learner.id: store.attempts(learner.id) for learner in learners}
     rows = boards.board(learners, histories, found.id, roles)
