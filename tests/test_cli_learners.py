@@ -1,4 +1,4 @@
-"""`coach learners`, `export --learner ID_OR_NAME`, `sprint board` empty, `exercises show` references."""
+"""`coach learners`, `export --learner`, an empty `sprint board`, `exercises show` references."""
 
 from __future__ import annotations
 
