@@ -128,3 +128,12 @@ def test_a_generated_exercise_records_its_family_and_old_hashes_do_not_change() 
     assert not {"family_id", "family_version", "family_seed"} & set(content)
     assert {"family_id", "family_version", "family_seed"} <= set(HASHED_FIELDS)
     assert chain_hash(GENESIS, plain) == chain_hash(GENESIS, plain.model_copy())
+
+
+@pytest.mark.parametrize("family", builtin_families(), ids=lambda f: f.id)
+def test_every_instance_reports_every_difficulty_knob(family: Family) -> None:
+    from coach.content.families.base import FEATURE_NAMES
+
+    features = family.generate(5).features
+    assert set(FEATURE_NAMES) <= set(features)
+    assert features["length"] > 0

@@ -80,8 +80,12 @@ class Instance:
     generated: Generated
 
     @property
-    def features(self) -> Mapping[str, int | float | bool]:
-        return self.generated.features
+    def features(self) -> dict[str, int | float | bool]:
+        """Every difficulty knob (`FEATURE_NAMES`, 0 where the generator has none), plus
+        the generator's own; `length` defaults to the characters the learner reads."""
+        exercise = self.exercise
+        length = len(exercise.brief) + sum(len(text) for text in exercise.materials.values())
+        return {**dict.fromkeys(FEATURE_NAMES, 0), "length": length, **self.generated.features}
 
     def fingerprint(self) -> str:
         """A hash of what the learner sees: two instances with equal ones are repeats."""
