@@ -234,6 +234,11 @@ def show_exercise(exercise_id: str, as_json: bool, seed: int | None) -> None:
     click.echo(
         f"\n{len(exercise.checks)} check(s): " + ", ".join(c.grader for c in exercise.checks)
     )
+    from coach.content.families import resolve
+
+    if (instance := resolve(catalog.families, exercise.id)) is not None:
+        knobs = ", ".join(f"{name} {value}" for name, value in instance.features.items())
+        click.echo(f"fam.{instance.family} v{instance.version}, seed {instance.seed}: {knobs}")
     for line in reference_lines(exercise.reference):
         click.echo(sanitise(line))
 
