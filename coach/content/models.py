@@ -43,11 +43,22 @@ class Level(Strict):
     tools: list[str] = Field(default_factory=list, description="Typical tools at this level.")
 
 
+# What a person can do with AI besides their level (see coach.export.capabilities).
+Capability = Literal["produce", "judge", "fit"]
+
+
 class Role(Strict):
+    """A role profile: the level the role needs and, optionally, the capabilities
+    and skills that matter most for it (they come first in each person's path)."""
+
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
     target_level: int = Field(ge=1)
     why: str = Field(min_length=1)
+    capabilities: list[Capability] = Field(default_factory=list, max_length=3)
+    skills: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=8
+    )
 
 
 class LevelsFile(Strict):

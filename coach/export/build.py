@@ -19,7 +19,9 @@ from coach.engine.evidence import outcome_of
 from coach.engine.judgment_metrics import JudgmentTally
 from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
+from coach.export.capabilities import capabilities_of, sureness
 from coach.export.chain import WEAKNESS_FIELDS, export_content, sealed
+from coach.export.path import gap_words, level_moves, path_of
 from coach.export.records import (
     CalibrationBin,
     CapabilityExport,
@@ -224,6 +226,7 @@ def _demonstrated(catalog: Catalog | None, standing: Standing) -> Demonstrated:
         theta=standing.theta,
         sd=standing.sd,
         p_level=standing.p_level,
+        sureness=sureness(standing.sd, standing.p_level, standing.provisional),
     )
 
 
@@ -271,6 +274,7 @@ def build_learner(
     include_prompts: bool = False,
     with_chain: bool = True,
     sealer: Sealer = plain_seal,
+    now: datetime | None = None,
 ) -> LearnerExport:
     """One person's record. The level comes from all their attempts (the
     standing); evidence, judgment, sprints and the chain cover the window.
@@ -291,6 +295,7 @@ def build_learner(
         role_name=role.name if role else None,
         target_level=role.target_level if role else None,
         chain_items=items,
+        now=now or datetime.now(UTC),
     )
 
 
@@ -302,6 +307,7 @@ def learner_record(
     role_name: str | None,
     target_level: int | None,
     chain_items: list[ChainAttempt],
+    now: datetime,
 ) -> LearnerExport:
     """The record from what was read: the one function `build_learner` and
     `coach verify` (replaying the exported attempts) both compute figures with."""
@@ -337,6 +343,8 @@ def learner_record(
             for e in read.events
         ],
         sprints=sorted(figures.sprints),
+        capabilities=capabilities_of(window, now),
+        path=None,
         chain=Chain(
             anchor=read.anchor,
             head=read.head,
@@ -393,6 +401,26 @@ def read_learners(
         )
 
 
+def with_path(
+    catalog: Catalog | None,
+    person: LearnerExport,
+    weaknesses: Sequence[dict[str, Any]],
+    moves: dict[int, list[tuple[int, float]]],
+) -> LearnerExport:
+    """The person's record with their path (it needs everyone's level moves)."""
+    role = catalog.role(person.role) if catalog else None
+    found = path_of(
+        catalog,
+        role,
+        person.demonstrated.level,
+        gap_words(person.name, person.gap.status, person.demonstrated.level, person.target_level),
+        weaknesses,  # the standing's, with what trains each
+        person.capabilities,
+        moves,
+    )
+    return person.model_copy(update={"path": found})
+
+
 def team_rollup(learners: Sequence[LearnerExport]) -> TeamRollup:
     """People per demonstrated level, by role, against each role's target."""
 
@@ -447,7 +475,10 @@ def build_export(
     """`seal_key` (from the organisation's signing key) keys the attempt seals;
     without it they are plain sha256, which anyone can recompute."""
     sealer = plain_seal if seal_key is None else keyed_sealer(seal_key)
+    now = now or datetime.now(UTC)
     people = []
+    history = []
+    weaknesses: list[Sequence[dict[str, Any]]] = []
     for learner, read in read_learners(store, learners, since):
         person = build_learner(
             store,
@@ -457,12 +488,20 @@ def build_export(
             include_prompts=include_prompts,
             with_chain=with_chain,
             sealer=sealer,
+            now=now,
         )
         people.append(person)
+        history.append((read.events, [row.finished_at for row in read.rows]))
+        weaknesses.append(read.standing.weaknesses)
         if on_learner is not None:
             on_learner(person)
+    moves = level_moves(history)
+    people = [
+        with_path(catalog, person, weak, moves)
+        for person, weak in zip(people, weaknesses, strict=True)
+    ]
     return CapabilityExport(
-        generated_at=now or datetime.now(UTC),
+        generated_at=now,
         since=since,
         include_prompts=include_prompts,
         seal=SEAL_PLAIN if seal_key is None else SEAL_KEYED,

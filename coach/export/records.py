@@ -11,7 +11,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-SCHEMA_ID: Literal["coach-capability-export/2"] = "coach-capability-export/2"
+from coach.export.capabilities import Capabilities
+from coach.export.path import PersonPath
+
+SCHEMA_ID: Literal["coach-capability-export/3"] = "coach-capability-export/3"
 
 Hash = str
 
@@ -29,6 +32,7 @@ class Demonstrated(_Model):
     theta: float | None = Field(None, description="Posterior mean ability (combined).")
     sd: float | None = Field(None, description="Posterior standard deviation of theta.")
     p_level: float | None = Field(None, description="Posterior probability of this level.")
+    sureness: str = Field("no estimate yet", description="How sure the engine is, in words.")
 
 
 class Gap(_Model):
@@ -180,6 +184,14 @@ class LearnerExport(_Model):
     )
     level_history: list[LevelChange]
     sprints: list[int]
+    capabilities: Capabilities = Field(
+        description="Produce, judge and decide where AI fits: each with its evidence "
+        "count, the last 30 and 90 days before `generated_at`, and a trend."
+    )
+    path: PersonPath | None = Field(
+        description="The gap to the role's target and what to practise first: advice "
+        "from the catalog and the team's level moves, not replayed by `coach verify`."
+    )
     chain: Chain
 
 
@@ -212,7 +224,7 @@ class ExportSignature(_Model):
 
 
 class CapabilityExport(_Model):
-    schema_: Literal["coach-capability-export/2"] = Field(SCHEMA_ID, alias="schema")
+    schema_: Literal["coach-capability-export/3"] = Field(SCHEMA_ID, alias="schema")
     generated_at: AwareDatetime
     since: AwareDatetime | None
     include_prompts: bool

@@ -36,7 +36,18 @@ _TEXT_ONLY = frozenset({"prompt", "output_shown", "real_output"})
 _WEAKNESS_INPUTS = frozenset(REDACTED_FIELDS) - _TEXT_ONLY
 # Labels from the local content, not figures.
 _LABELS = frozenset({"name"})
-_IDENTITY = ("id", "name", "email", "role", "role_name", "target_level", "self_report", "chain")
+# `path` is advice from the catalog and other people's moves: not replayable.
+_IDENTITY = (
+    "id",
+    "name",
+    "email",
+    "role",
+    "role_name",
+    "target_level",
+    "self_report",
+    "chain",
+    "path",
+)
 
 
 class FigureIssue(BaseModel):
@@ -95,6 +106,7 @@ def summary_of(record: AttemptRecord) -> AttemptSummary:
         else None,
         truth_wrong=truth if isinstance(truth, bool) else None,
         output_verdict=stored_verdict(record.checks),
+        kind=record.kind,
     )
 
 
@@ -117,7 +129,7 @@ class Replayed:
     weaknesses_known: bool  # False when their inputs were redacted
 
 
-def recompute(person: dict[str, Any], since: datetime | None) -> Replayed:
+def recompute(person: dict[str, Any], since: datetime | None, now: datetime) -> Replayed:
     """The record the exported attempts give."""
     attempts = person["chain"]["attempts"]
     records = [_record(person["id"], a) for a in attempts]
@@ -145,6 +157,7 @@ def recompute(person: dict[str, Any], since: datetime | None) -> Replayed:
         role_name=person["role_name"],
         target_level=person["target_level"],
         chain_items=[ChainAttempt.model_validate(a) for a in attempts],
+        now=now,
     )
     return Replayed(rebuilt, read.start, weaknesses_checkable(attempts))
 
@@ -207,12 +220,14 @@ def _normal(person: LearnerExport, known_weaknesses: bool) -> dict[str, Any]:
     return data
 
 
-def check_figures(person: dict[str, Any], since: datetime | None) -> FigureIssue | None:
+def check_figures(
+    person: dict[str, Any], since: datetime | None, now: datetime
+) -> FigureIssue | None:
     """The first headline figure of `person` that a replay of their attempts contradicts."""
     who = f"{person.get('name')} (id {person.get('id')})"
     try:
         shown = LearnerExport.model_validate(person)
-        replayed = recompute(person, since)
+        replayed = recompute(person, since, now)
     except (ValidationError, ValueError, KeyError, TypeError) as error:
         first = str(error).splitlines()[0]
         return FigureIssue(

@@ -98,6 +98,12 @@ def verify_data(
             schema_error="an export from an earlier coach (format /1): it is not signed and "
             "its figures cannot be replayed; export again to get one that can be verified",
         )
+    if isinstance(data, dict) and data.get("schema") == "coach-capability-export/2":
+        return VerifyResult(
+            ok=False,
+            schema_error="an export from an earlier coach (format /2): it has no "
+            "capabilities or paths to check; export again to get format /3",
+        )
     if problem := schema_problem(data):
         return VerifyResult(ok=False, schema_error=problem)
     if trusted is None and org_key is not None:
@@ -129,12 +135,13 @@ def verify_data(
             "private key); the signature covers them"
         )
     since = datetime.fromisoformat(data["since"]) if data["since"] else None
+    now = datetime.fromisoformat(data["generated_at"])  # the capabilities' 30 and 90 days
     issues: list[ChainIssue | FigureIssue] = []
     partial_weaknesses = False
     for person in data["learners"]:
         found: ChainIssue | FigureIssue | None
         try:
-            found = check_chain(person, sealer) or check_figures(person, since)
+            found = check_chain(person, sealer) or check_figures(person, since, now)
         except (ValueError, TypeError, KeyError) as error:  # hostile content: a finding
             who = f"{person.get('name')} (id {person.get('id')})"
             found = FigureIssue(

@@ -158,6 +158,9 @@ class AttemptSummary(NamedTuple):
     # The grade's verdict (pass, fail, partial); None for attempts from before grades
     # carried one, which keep the score rule (`graders.result.stored_verdict`).
     output_verdict: str | None = None
+    # The exercise's kind (prompt, review, fit, …): the manager's report splits
+    # producing, judging and deciding where AI fits by it.
+    kind: str | None = None
 
 
 class AttemptRecord(NewAttempt):

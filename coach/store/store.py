@@ -63,6 +63,7 @@ def _summary(row: Sequence[Any]) -> AttemptSummary:
             row[12],
             flag(row[13]),
             _verdict(row[14]),
+            row[15],
         )
     )
 
@@ -364,6 +365,7 @@ class Store:
             judgment["confidence"].as_float(),
             judgment["truth_wrong"].as_boolean(),
             attempts.c.checks,
+            attempts.c.kind,
         ).order_by(attempts.c.learner_id, attempts.c.id)
         batches = [None] if learner_ids is None else _chunks(list(learner_ids), 500)
         out: list[AttemptSummary] = []

@@ -44,7 +44,7 @@ def test_published_schema_matches_the_models() -> None:
 def test_team_json_has_hand_computed_figures(world: World, tmp_path: Path) -> None:
     data = _json(tmp_path, "--team")
     jsonschema.validate(data, export_schema())
-    assert data["schema"] == "coach-capability-export/2"
+    assert data["schema"] == "coach-capability-export/3"
     assert len(data["learners"]) == 3
     ada = _by_name(data, "Ada")
     assert ada["email"] == "ada@example.com"

@@ -108,6 +108,8 @@ def test_not_an_export_fails_on_schema(tmp_path: Path) -> None:
     assert code == 1 and "not a valid export" in output
     code, output = _verify(tmp_path, {"schema": "coach-capability-export/1"})
     assert code == 1 and "earlier coach" in output
+    code, output = _verify(tmp_path, {"schema": "coach-capability-export/2"})
+    assert code == 1 and "format /2" in output
     path = tmp_path / "bad.json"
     path.write_text("{", encoding="utf-8")
     assert CliRunner().invoke(verify, [str(path)]).exit_code == 1

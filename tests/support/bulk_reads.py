@@ -70,6 +70,7 @@ def check_bulk_reads(store: Store) -> None:
         "confidence": 0.9,
         "truth_wrong": True,
         "output_verdict": None,  # no checks stored with a code: the score rule stands
+        "kind": a0.kind,
     }
     assert first.finished_at.tzinfo is not None
     assert (second.exercise_private, second.output_score, second.judgment_correct) == (
