@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from coach.runtime.session import Session
 
 # Screens opened by name (keys on Home, the command palette), imported on first use.
-NAMED_SCREENS = ("history", "settings", "placement")
+NAMED_SCREENS = ("library", "history", "settings", "placement")
 
 
 def named_screen(name: str, session: Session) -> Screen[Any]:
@@ -35,6 +35,10 @@ def named_screen(name: str, session: Session) -> Screen[Any]:
         from coach.tui.screens.placement import PlacementScreen
 
         return PlacementScreen(session)
+    if name == "library":
+        from coach.tui.screens.library import LibraryScreen
+
+        return LibraryScreen(session)
     if name == "own_task":
         from coach.tui.screens.own_task import OwnTaskScreen
 

@@ -7,7 +7,7 @@ then the session's own, built in a worker thread whenever Home shows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from coach.runtime.home_view import HomeView
+from coach.runtime.home_view import HomeView, NextUp
 from coach.tui.messages import OpenScreen, Practise
 from coach.tui.widgets.progress_chart import ProgressChart
 from coach.tui.widgets.safe import plain, safe_text
@@ -25,12 +25,30 @@ if TYPE_CHECKING:
     from coach.runtime.session import Session
 
 WEAKNESSES = 3  # at most this many under "Working on", worst first
+SKIP_DRAWS = 5  # draws from the engine before a skip falls back to any exercise
+
+
+def skip_key(exercise_id: str) -> str:
+    """What a skip skips: the exercise, or the whole family of an instance."""
+    # Imported here: Home draws before the catalog loads (tests/tui/test_startup_imports.py).
+    from coach.content.families.ids import family_item_id, parse_instance_id
+
+    ref = parse_instance_id(exercise_id)
+    return family_item_id(ref.family) if ref is not None else exercise_id
+
+
+def next_up_of(exercise: Any) -> NextUp:
+    return NextUp(
+        exercise_id=exercise.id, title=exercise.title, kind=str(exercise.kind), level=exercise.level
+    )
 
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "start", "Next exercise", id="home.next"),
         Binding("enter", "start", "Start", show=False, id="home.start"),
+        Binding("k", "skip", "Skip", id="home.skip"),
+        Binding("l", "open('library')", "Library", id="home.library"),
         Binding("h", "open('history')", "History", id="home.history"),
         Binding("s", "open('settings')", "Settings", id="home.settings"),
         Binding("p", "open('placement')", "Placement", id="home.placement"),
@@ -44,6 +62,7 @@ class HomeScreen(Screen[None]):
         self.session = session
         self.view = view
         self.pending_start = False  # `n` pressed before the session was open
+        self.skipped: set[str] = set()  # skipped with `k` (exercise or family ids)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,7 +109,31 @@ class HomeScreen(Screen[None]):
     def _build_view(self) -> None:
         assert self.session is not None
         view = self.session.home_view()
+        if view.next_up is not None and skip_key(view.next_up.exercise_id) in self.skipped:
+            view = view.model_copy(update={"next_up": self._another()})
         self.app.call_from_thread(self._built, view)
+
+    def _another(self) -> NextUp | None:
+        """The engine's next pick that was not skipped (a few draws), else any unskipped one."""
+        assert self.session is not None
+        for _ in range(SKIP_DRAWS):
+            exercise = self.session.next_exercise()
+            if exercise is None:
+                break
+            if skip_key(exercise.id) not in self.skipped:
+                return next_up_of(exercise)
+        level = self.session.level
+        others = [e for e in self.session.playable() if skip_key(e.id) not in self.skipped]
+        others.sort(key=lambda e: (abs(e.level - level), e.level))
+        return next_up_of(others[0]) if others else None
+
+    def action_skip(self) -> None:
+        """Skip the exercise offered: Home offers another."""
+        if self.session is None or self.view is None or self.view.next_up is None:
+            return
+        self.skipped.add(skip_key(self.view.next_up.exercise_id))
+        self.notify(f"Skipped {plain(self.view.next_up.title)}.", markup=False)
+        self.refresh_view()
 
     def _built(self, view: HomeView) -> None:
         self.show(view)
