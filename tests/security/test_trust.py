@@ -223,3 +223,24 @@ def test_a_file_check_runs_outside_coach_check_for_a_trusted_pack(
     # The check file is part of the trusted content: changing it withdraws the trust.
     (pack / "checks" / "starts.py").write_text(PYTHON.replace("'['", "'{'"))
     assert state(pack) is TrustState.CHANGED
+
+
+def test_check_says_how_python_checks_are_isolated(
+    pack: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach.cli.content_cmd import _isolation_note
+    from coach.content import load_catalog
+    from coach.content.sources import pack_source
+    from graders import isolation
+
+    catalog = load_catalog([pack_source(pack)])
+    _isolation_note(catalog)
+    assert isolation.describe().detail in capsys.readouterr().out
+    isolation.describe.cache_clear()
+    monkeypatch.setenv("COACH_ISOLATION", "none")
+    try:
+        _isolation_note(catalog)
+        assert "WITHOUT OS isolation" in capsys.readouterr().err
+    finally:
+        monkeypatch.delenv("COACH_ISOLATION")
+        isolation.describe.cache_clear()
