@@ -192,7 +192,8 @@ def capabilities_of(rows: Sequence[AttemptSummary], now: datetime) -> Capabiliti
                 parts.append(f"{alarms} false alarm{'s' if alarms != 1 else ''} in {noise}")
             if over is not None and abs(over) >= TREND_STEP:
                 parts.append(
-                    f"{'more' if over > 0 else 'less'} sure than right by {_pct(abs(over))} points"
+                    f"{'more' if over > 0 else 'less'} sure than right by "
+                    f"{100 * abs(over):.0f} points"
                 )
             elif over is not None:
                 parts.append("confidence matches accuracy")

@@ -171,7 +171,7 @@ def test_html_is_self_contained_and_escaped(world: World, tmp_path: Path) -> Non
     assert "<script" not in html
     assert "Bob &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<svg") >= 3 + 1  # one chart per role, plus team calibration
-    assert "level history" in html and "team calibration" in html
+    assert "level over time" in html and "Team: stated confidence" in html
     assert "<link" not in html and "@import" not in html and "url(" not in html
     assert SECRET_PROMPT not in html
 
