@@ -98,7 +98,8 @@ class _Base(Screen[str | None]):
 
     def header_text(self) -> Text:
         ex = self.exercise
-        return Text(f"{plain(ex.title)}  ·  level {ex.level} {ex.kind} · ~{ex.minutes} min", style="bold")
+        head = f"{plain(ex.title)}  ·  level {ex.level} {ex.kind} · ~{ex.minutes} min"
+        return Text(head, style="bold")
 
 
 class ExerciseScreen(_Base):
@@ -199,6 +200,14 @@ class ExerciseScreen(_Base):
         self.query_one("#send", Button).disabled = busy
         self.query_one("#spinner").display = busy
 
+    def failed(self, reason: str) -> None:
+        """The send failed: the reason and its fix stay where the output would be."""
+        self._busy(False)
+        self.query_one("#output-box").display = True
+        self.query_one("#output", OutputView).fail(reason)
+        self.query_one("#usage", Static).update("Nothing was recorded; your prompt is kept.")
+        self.notify(reason, severity="error", markup=False)
+
     async def _send(self, prompt: str) -> None:
         output = self.query_one("#output", OutputView)
         usage = self.query_one("#usage", Static)
@@ -212,14 +221,8 @@ class ExerciseScreen(_Base):
             output.mark("[cancelled: the output above is partial; your prompt is kept]")
             self._busy(False)
             raise
-        except llm.StreamCutOff as error:
-            output.mark("[incomplete: the answer was cut off]")
-            self.notify(error.describe(), severity="error", markup=False)
-            self._busy(False)
-            return
-        except llm.ModelError as error:
-            self.notify(error.describe(), severity="error", markup=False)
-            self._busy(False)
+        except llm.ModelError as error:  # a cut-off stream too: nothing goes to judgment
+            self.failed(error.describe())
             return
         self._busy(False)
         self.dismiss(JUDGE)

@@ -101,9 +101,22 @@ class RunScreen(ExerciseScreen):
     def _busy(self, busy: bool) -> None:
         super()._busy(busy)
         if busy:
+            self.query_one("#output-box").remove_class("failed")
             self.query_one("#run-progress", ProgressBar).update(total=None, progress=0)
             self.query_one("#run-label", Static).update("starting…")
             self.query_one("#output-box").display = True
+
+    def failed(self, reason: str) -> None:
+        """The run failed: why, and the fix, stay beside the progress bar until the next run."""
+        self._busy(False)
+        box = self.query_one("#output-box")
+        box.display = True
+        box.add_class("failed")
+        label = Text("Not run: ", style="bold red")
+        label.append(plain(reason))
+        label.append("\nYour input is kept; nothing was recorded.", style="dim")
+        self.query_one("#run-label", Static).update(label)
+        self.notify(reason, severity="error", markup=False, timeout=15)
 
     def report_progress(self, label: str, done: int, total: int) -> None:
         """Fed by the runtime: may be called off the app's thread."""
@@ -135,20 +148,13 @@ class RunScreen(ExerciseScreen):
             self._busy(False)
             raise
         except llm.ModelError as error:
-            self._busy(False)
-            label.update("the run failed")
-            self.notify(error.describe(), severity="error", markup=False, timeout=15)
+            self.failed(f"The run failed: {error.describe()}")
             return
         except ValueError as error:
-            self._busy(False)
-            self.query_one("#output-box").display = False
-            self.notify(
-                f"Fix your input; nothing was sent.\n{input_problems(error)}",
-                title="Cannot run this",
-                severity="error",
-                markup=False,
-                timeout=20,
-            )
+            self.failed(f"Fix your input; nothing was sent.\n{input_problems(error)}")
+            return
+        except Exception as error:  # any other failure still says why, and keeps the input
+            self.failed(f"The run failed: {type(error).__name__}: {error}")
             return
         self._busy(False)
         run = self.attempt.run

@@ -38,9 +38,19 @@ class OutputView(Static):
         self.text = ""
         self.note = ""
         self.blind = False
+        self.error: str | None = None  # why there is no answer, with the fix
 
     def reset(self, *, blind: bool = False) -> None:
-        self.text, self.note, self.blind = "", "", blind
+        self.text, self.note, self.blind, self.error = "", "", blind, None
+        self._show()
+
+    def fail(self, reason: str) -> None:
+        """No answer: say why (and the fix) where the output would be, until the next send.
+
+        Whatever had streamed is dropped: it goes to no judgment, and showing a
+        fragment of a possibly planted output would give it away.
+        """
+        self.error, self.blind = reason, False
         self._show()
 
     def append(self, piece: str) -> None:
@@ -52,6 +62,11 @@ class OutputView(Static):
         self._show()
 
     def _show(self) -> None:
+        if self.error is not None:
+            shown = Text("No answer: ", style="bold red")
+            shown.append(plain(self.error))
+            self.update(shown)
+            return
         if self.blind:
             words = len(self.text.split())
             self.update(
