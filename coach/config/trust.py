@@ -171,4 +171,33 @@ def is_trusted(root: Path) -> bool:
     return state(root) is TrustState.TRUSTED
 
 
+_checked: dict[str, tuple[tuple[tuple[str, int, int], ...], bool]] = {}  # root -> (files, verdict)
+
+
+def still_trusted(root: Path) -> bool:
+    """`is_trusted`, checked again when a python check is about to run.
+
+    The trust was decided when the pack loaded; a pack edited since (a pull
+    while the app is open) must not run new code. The files' names, sizes
+    and modification times are compared first, so an unchanged pack is not
+    hashed again on every grade.
+    """
+    root_key = key(root)
+    try:
+        signature = tuple(
+            (str(path), (info := path.stat()).st_size, info.st_mtime_ns)
+            for path in sorted(pack_files(Path(root_key)))
+        )
+    except (OSError, PackFileError):
+        return False
+    record = load_records().get(root_key)
+    signature += ((record.sha256 if record else "", 0, 0),)  # a new record decides anew
+    cached = _checked.get(root_key)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    verdict = is_trusted(Path(root_key))
+    _checked[root_key] = (signature, verdict)
+    return verdict
+
+
 HOW_TO_TRUST = "to run it, trust the pack: `coach packs trust {path}`"

@@ -363,7 +363,11 @@ def _load_exercises(source: ContentSource, catalog: Catalog) -> None:
             continue
         if source.private:
             exercise.mark_private()
-        exercise.mark_source(trusted=source.trusted, pack_dir=source.root)
+        exercise.mark_source(
+            trusted=source.trusted,
+            pack_dir=source.root,
+            recheck=source.trusted and source.name != BUILTIN,
+        )
         loaded = LoadedExercise(
             exercise,
             path,

@@ -307,9 +307,17 @@ class ExerciseBase(Strict):
     _trusted: bool | None = PrivateAttr(default=None)
     _pack_dir: Path | None = PrivateAttr(default=None)
 
-    def mark_source(self, *, trusted: bool, pack_dir: Path | None) -> None:
+    # A pack (not built-in content) whose trust is checked again before code runs.
+    _recheck: bool = PrivateAttr(default=False)
+
+    def mark_source(self, *, trusted: bool, pack_dir: Path | None, recheck: bool = False) -> None:
         self._trusted = trusted
         self._pack_dir = pack_dir
+        self._recheck = recheck
+
+    @property
+    def recheck_trust(self) -> bool:
+        return self._recheck
 
     @property
     def pack_dir(self) -> Path | None:

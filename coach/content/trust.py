@@ -15,8 +15,16 @@ def grade_trust(exercise: Any, caller: bool) -> dict[str, Any]:
 
     An exercise loaded from the catalog carries its pack's trust (built-in:
     trusted; a pack: only while `coach packs trust` matches its files). One
-    built in code (tests, authoring) follows the caller's `trusted`.
+    built in code (tests, authoring) follows the caller's `trusted`. A
+    trusted pack is checked again here, so one edited since it loaded (its
+    files no longer match the trust record) runs no code.
     """
     allowed = getattr(exercise, "python_allowed", None)
     trusted = bool(allowed(caller)) if callable(allowed) else caller
-    return {"trusted": trusted, "pack_dir": getattr(exercise, "pack_dir", None)}
+    pack_dir = getattr(exercise, "pack_dir", None)
+    if trusted and pack_dir is not None and getattr(exercise, "recheck_trust", False):
+        # Edited since it loaded? Then it is not the pack the user trusted.
+        from coach.config.trust import still_trusted
+
+        trusted = still_trusted(pack_dir)
+    return {"trusted": trusted, "pack_dir": pack_dir}

@@ -244,3 +244,19 @@ def test_check_says_how_python_checks_are_isolated(
     finally:
         monkeypatch.delenv("COACH_ISOLATION")
         isolation.describe.cache_clear()
+
+
+def test_a_pack_edited_after_it_loaded_runs_no_code(pack: Path) -> None:
+    from coach.content import load_catalog
+    from coach.content.sources import pack_source
+    from coach.content.trust import grade_trust
+
+    trust(pack)
+    exercise = load_catalog([pack_source(pack)]).exercise(EXERCISE)
+    assert exercise is not None and exercise.trusted is True
+    assert grade_trust(exercise, False)["trusted"] is True  # the pack decides, not the caller
+    source = pack / f"{EXERCISE}.toml"
+    source.write_text(source.read_text().replace("startswith('[')", "startswith('')  "))
+    assert grade_trust(exercise, True)["trusted"] is False  # edited after loading
+    trust(pack)
+    assert grade_trust(exercise, True)["trusted"] is True  # trusted again as it is now
