@@ -129,6 +129,11 @@ def export(
     click.echo(f"wrote {out} ({people}, {fmt}{signed})")
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 learner', '2 learners'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _find_learner(people: list[LearnerRecord], which: str) -> LearnerRecord:
     """The learner `which` names: an id, else a name (case-insensitive, must be unique)."""
     if which.strip().isdigit():
@@ -215,13 +220,14 @@ def verify(file: Path, public_key: str | None, allow_unsigned: bool) -> None:
     if not result.ok:
         click.echo(f"FAILED: {result.first}", err=True)
         if len(result.issues) > 1:
-            click.echo(f"({len(result.issues)} learners have problems)", err=True)
+            click.echo(f"({_count(len(result.issues), 'learner')} with problems)", err=True)
         sys.exit(1)
     signed = (
         f"signed by the organisation's key {result.signed_by}" if result.signed_by else "NOT signed"
     )
     click.echo(
-        f"OK: {signed}; {result.learners} learners, {result.attempts} attempts; every chain "
+        f"OK: {signed}; {_count(result.learners, 'learner')}, "
+        f"{_count(result.attempts, 'attempt')}; every chain "
         "links, every headline figure matches a replay of the attempts"
         + ("; every seal holds." if result.seals_checked else ".")
     )

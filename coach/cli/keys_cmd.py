@@ -106,7 +106,7 @@ def delete(ctx: click.Context, provider: str) -> None:
     if not keyring_available():
         _fail(
             ctx,
-            f"No system keyring is available here, so none holds a {provider} key. "
+            f"No system keyring is available here, so none holds a key for {provider}. "
             f"If coach still finds one, it comes from the {variable} environment variable.",
         )
         return

@@ -102,6 +102,12 @@ class Writer:
         """'Your prompt', to start a sentence."""
         return self.yours[:1].upper() + self.yours[1:]
 
+    def verb(self, singular: str) -> str:
+        """`singular` ('asks', 'does') agreeing with whose words: 'your steps ask'."""
+        if not self.yours.endswith("s"):  # your prompt
+            return singular
+        return "do" if singular == "does" else singular.removesuffix("s")
+
 
 YOURS = {
     "instructions": "your instructions",
@@ -140,7 +146,8 @@ def _json(f: Failed, w: Writer) -> CoachNote:
         found = f"The output had extra text {where} the JSON ({f.detail})"
         if says(w.prompt, "only"):
             fix = (
-                f"{w.opening} asks for only the JSON, yet the model added it: repeat that rule "
+                f"{w.opening} {w.verb('asks')} "
+                "for only the JSON, yet the model added it: repeat that rule "
                 "as the last line, and say the answer must start with [ or {."
             )
         else:
@@ -151,7 +158,10 @@ def _json(f: Failed, w: Writer) -> CoachNote:
         return CoachNote(topic="format", text=f"{found}. {fix}")
     if f.code == "fenced":
         if says(w.prompt, "fence"):
-            fix = f"{w.opening} mentions fences, but say it plainly: 'no code fence, no markdown'."
+            fix = (
+                f"{w.opening} {w.verb('mentions')} "
+                "fences, but say it plainly: 'no code fence, no markdown'."
+            )
         else:
             fix = f"{w.opening} did not say 'no code fence': say it, since many models add one."
         return CoachNote(topic="format", text=f"The JSON was wrapped in a code fence (```). {fix}")
@@ -206,11 +216,15 @@ def _length(f: Failed, w: Writer) -> CoachNote:
         fix = f"{w.opening} did not set a length: give the number (for example 'at most 60 words')."
     elif over:
         fix = (
-            f"{w.opening} sets a length, but models count loosely: ask for a little under the "
+            f"{w.opening} {w.verb('sets')} "
+            "a length, but models count loosely: ask for a little under the "
             "limit, or for a number of sentences, and count before you accept."
         )
     else:
-        fix = f"{w.opening} sets a length: say it is a minimum, and what the words must cover."
+        fix = (
+            f"{w.opening} {w.verb('sets')} "
+            "a length: say it is a minimum, and what the words must cover."
+        )
     return CoachNote(topic="length", text=f"{found} {fix}")
 
 
@@ -219,7 +233,8 @@ def _regex(f: Failed, w: Writer) -> CoachNote:
     if f.check.label:
         return CoachNote(
             topic="requirement",
-            text=f"The output missed {q(f.check.label, 80)}. Check that {w.yours} asks for it "
+            text=f"The output missed {q(f.check.label, 80)}. Check that {w.yours} "
+            f"{w.verb('asks')} for it "
             "in so many words, and that the materials give the model what it needs.",
         )
     pattern = str(f.options.get("pattern", ""))
@@ -243,7 +258,8 @@ def _contains(f: Failed, w: Writer) -> CoachNote:
     text = f"The output never mentioned {q(value, 60)}{f.wanted}."
     if _present([value], w.prompt):
         text += (
-            f" {w.opening} mentions it, but not as a requirement: say 'the answer must include …'."
+            f" {w.opening} {w.verb('mentions')} "
+            "it, but not as a requirement: say 'the answer must include …'."
         )
     else:
         text += f" Ask for it by name in {w.yours}."
@@ -266,7 +282,8 @@ def _contains_all(f: Failed, w: Writer) -> CoachNote:
     text = f"The output left out {what}{f.wanted}."
     if missing and not _present(missing, w.prompt, case):
         text += (
-            f" {w.opening} does not name {'it' if len(missing) == 1 else 'them'}: ask for "
+            f" {w.opening} {w.verb('does')} "
+            f"not name {'it' if len(missing) == 1 else 'them'}: ask for "
             "every item, or tell the model to go through the material item by item."
         )
     else:
@@ -314,7 +331,8 @@ def _must_not(f: Failed, w: Writer) -> CoachNote:
     text = f"The output contained {shown}, which must not appear{f.wanted}."
     if says(w.prompt, "leave_out") and _present(leaked, w.prompt, case):
         text += (
-            f" {w.opening} names it, and the model still used it: keep the rule short and "
+            f" {w.opening} {w.verb('names')} "
+            "it, and the model still used it: keep the rule short and "
             "explicit ('do not mention …') and ask the model to check its answer for it."
         )
     else:
@@ -386,7 +404,8 @@ def _quotes(f: Failed, w: Writer) -> CoachNote:
         )
         if says(w.prompt, "verbatim"):
             text += (
-                f" {w.opening} asks for exact quotes: also ask the model to copy each one from "
+                f" {w.opening} {w.verb('asks')} "
+                "for exact quotes: also ask the model to copy each one from "
                 "the text and to say so when the materials do not cover a point."
             )
         else:

@@ -114,4 +114,8 @@ def coaching_notes(
     """
     text = prompt if prompt is not None else (outcome.prompt or "")
     writer = Writer(prompt=text, yours=YOURS.get(str(outcome.kind), "your prompt"))
-    return [*output_notes(exercise, outcome, writer), *judgment_notes(outcome)]
+    notes = [*output_notes(exercise, outcome, writer), *judgment_notes(outcome)]
+    unique: dict[str, CoachNote] = {}  # the same advice (several checks, one cause) once
+    for note in notes:
+        unique.setdefault(note.text, note)
+    return list(unique.values())
