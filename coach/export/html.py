@@ -101,7 +101,7 @@ def _svg_open(width: int, height: int, label: str, chart: str) -> str:
 
 def level_chart(role: RoleRollup, max_level: int) -> str:
     """People per demonstrated level for one role; the role's target marked on its bar."""
-    width, height, left, bottom, top_pad = 420, 190, 44, 40, 14
+    width, height, left, bottom, top_pad = 420, 200, 44, 40, 26
     counts = [role.by_level.get(str(lv), 0) for lv in range(1, max_level + 1)]
     top = max([*counts, 1])
     step = (width - left - 10) / max_level
@@ -132,9 +132,9 @@ def level_chart(role: RoleRollup, max_level: int) -> str:
     if role.target_level is not None and 1 <= role.target_level <= max_level:
         x = left + (role.target_level - 1) * step + step / 2
         parts.append(
-            f'<line class="target" x1="{x:.1f}" x2="{x:.1f}" y1="{top_pad - 4}" '
+            f'<line class="target" x1="{x:.1f}" x2="{x:.1f}" y1="{top_pad - 22}" '
             f'y2="{height - bottom}"><title>Target level {role.target_level}</title></line>'
-            f'<text x="{x + 4:.1f}" y="{top_pad + 4}">target {role.target_level}</text>'
+            f'<text x="{x + 4:.1f}" y="{top_pad - 12}">target {role.target_level}</text>'
         )
     parts.append(
         f'<line class="axis" x1="{left}" x2="{width - 10}" y1="{height - bottom}" '
@@ -148,14 +148,15 @@ def level_chart(role: RoleRollup, max_level: int) -> str:
     return "".join(parts)
 
 
-def history_chart(person: LearnerExport, max_level: int) -> str:
-    """The person's level over time (a step line), the role's target dashed."""
+def history_chart(person: LearnerExport, max_level: int, until: datetime) -> str:
+    """The person's level from their first level event to `until` (the report's
+    date) as a step line, the role's target dashed."""
     events = person.level_history
     if not events:
         return '<p class="muted">No level changes recorded yet.</p>'
     width, height, left, right, top_pad, bottom = 460, 170, 44, 16, 12, 40
     t0 = events[0].at.timestamp()
-    t1 = max(events[-1].at.timestamp(), t0 + 86400)
+    t1 = max(until.timestamp(), events[-1].at.timestamp(), t0 + 86400)
 
     def x(t: float) -> float:
         return left + (width - left - right) * (t - t0) / (t1 - t0)
@@ -192,7 +193,7 @@ def history_chart(person: LearnerExport, max_level: int) -> str:
             f'cy="{y(event.to_level):.1f}" r="3"><title>{_date(event.at)}: level '
             f"{event.to_level}: {_e(event.reason)}</title></circle>"
         )
-    first, last = datetime.fromtimestamp(t0, events[0].at.tzinfo), events[-1].at
+    first, last = events[0].at, datetime.fromtimestamp(t1, events[0].at.tzinfo)
     parts.append(
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{height - bottom}" '
         f'y2="{height - bottom}"/>'
@@ -350,7 +351,8 @@ def _level_cell(person: LearnerExport) -> str:
     d = person.demonstrated
     if d.level is None:
         return '<td class="h-none">not placed</td>'
-    return f'<td class="num">{d.level} <span class="muted">({_e(d.sureness)})</span></td>'
+    short = d.sureness.split(":")[0]  # the full words are in the person's section
+    return f'<td class="num">{d.level} <span class="muted">({_e(short)})</span></td>'
 
 
 def _gap_cell(person: LearnerExport) -> str:
@@ -511,7 +513,7 @@ def _path(person: LearnerExport) -> str:
     )
 
 
-def _person(person: LearnerExport, max_level: int) -> str:
+def _person(person: LearnerExport, max_level: int, until: datetime) -> str:
     d = person.demonstrated
     level = (
         "has not been placed yet"
@@ -539,7 +541,7 @@ def _person(person: LearnerExport, max_level: int) -> str:
         '<table class="caps"><tr><th scope="col">Capability</th><th scope="col">Last 30 days</th>'
         '<th scope="col">Last 90 days</th><th scope="col">Trend</th>'
         f'<th scope="col">Over the report, in words</th></tr>{caps}</table>'
-        f"{_path(person)}{history_chart(person, max_level)}{calibration}</article>"
+        f"{_path(person)}{history_chart(person, max_level, until)}{calibration}</article>"
     )
 
 
@@ -581,7 +583,9 @@ def render_html(export: CapabilityExport, max_level: int = 6) -> str:
     ]
     top = max([max_level, *levels])
     since = f" covering attempts since {_date(export.since)}" if export.since else ""
-    people = "".join(_person(p, top) for p in sorted(export.learners, key=_order))
+    people = "".join(
+        _person(p, top, export.generated_at) for p in sorted(export.learners, key=_order)
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

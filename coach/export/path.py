@@ -73,6 +73,18 @@ class PersonPath(_Model):
     practice_to_move: Moves | None = Field(description="None when not placed.")
 
 
+def third_person(text: str) -> str:
+    """The engine's sentences address the learner; the report speaks about them."""
+    for mine, theirs in (
+        ("Your ", "Their "),
+        ("your ", "their "),
+        ("You ", "They "),
+        ("you ", "they "),
+    ):
+        text = text.replace(mine, theirs)
+    return text
+
+
 def gap_words(name: str, status: str, level: int | None, target: int | None) -> str:
     """Where the person is against the role, in the third person."""
     if level is None:
@@ -208,7 +220,7 @@ def focus_of(
             Focus(
                 skill=weak.code,
                 label=weak.label,
-                why=f"A recurring mistake: {weak.detail}",
+                why=f"A recurring mistake: {third_person(weak.detail)}",
                 train=[] if catalog is None else _training_for_weakness(catalog, weak, at),
             )
         )

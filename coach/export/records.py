@@ -177,7 +177,8 @@ class LearnerExport(_Model):
         description="Recurring mistakes in the most recent attempts, most severe first."
     )
     private_attempts: int = Field(
-        description="Attempts on the learner's own exercises: practice, never counted for the level."
+        description="Attempts on the learner's own exercises: practice, never counted "
+        "for the level."
     )
     evidence_note: str | None = Field(
         description="How the evidence was weighed, in words (e.g. own exercises)."
