@@ -36,6 +36,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
 border-bottom:1px solid #ccd;padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.2rem 0 .3rem}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #b8bfc9;padding:.25rem .5rem;
 text-align:left;vertical-align:top}th{background:#e8ecf3}.num{text-align:right}
+td.num{white-space:nowrap}
 .muted{color:#4a5260}.card{border:1px solid #b8bfc9;border-radius:6px;padding:.6rem 1rem;
 margin:1rem 0}.note{background:#f4f6fa;border-left:4px solid #4a78c2;padding:.4rem .9rem}
 svg{display:block;margin:.3rem 0 .8rem}svg text{font:12px system-ui,sans-serif;fill:#1d232a}
@@ -550,8 +551,8 @@ def _person(person: LearnerExport, max_level: int, until: datetime) -> str:
 
 def _meaning(export: CapabilityExport) -> str:
     prompts = (
-        "This report was made with --include-prompts: the JSON export of the same run carries "
-        "what people typed and what the model answered."
+        "This report was made with --include-prompts; it still shows no prompt or output "
+        "text (a JSON export made that way carries it)."
         if export.include_prompts
         else "What people typed and what the model answered are not in this report (they are "
         "included only when the export is made with --include-prompts)."

@@ -139,7 +139,8 @@ def moves_from(level: int, moves: dict[int, list[tuple[int, float]]]) -> Moves:
             median_attempts=None,
             median_days=None,
             sentence=f"Not enough data yet: {len(seen)} move{'s' if len(seen) != 1 else ''} "
-            f"from level {level} to {level + 1} in this team ({MIN_MOVES} needed) to say how "
+            f"from level {level} to {level + 1} among the people in this report ({MIN_MOVES} "
+            "needed) to say how "
             "much practice it takes.",
         )
     attempts = round(statistics.median(a for a, _ in seen))
@@ -149,7 +150,7 @@ def moves_from(level: int, moves: dict[int, list[tuple[int, float]]]) -> Moves:
         moves=len(seen),
         median_attempts=attempts,
         median_days=days,
-        sentence=f"People in this team who moved from level {level} to {level + 1} took a "
+        sentence=f"People in this report who moved from level {level} to {level + 1} took a "
         f"median of {attempts} attempts over {days} days ({len(seen)} moves).",
     )
 
@@ -162,7 +163,10 @@ def _exercise_items(catalog: Catalog) -> list[Any]:
 
 
 def _closest(items: Iterable[Training], level: int) -> list[Training]:
-    return sorted(items, key=lambda t: (abs(t.level - level), t.level, t.generated, t.id))[:3]
+    """Three, nearest the person's level; above the next level only when none nearer."""
+    return sorted(
+        items, key=lambda t: (t.level > level + 1, abs(t.level - level), t.level, t.generated, t.id)
+    )[:3]
 
 
 def _training_for_weakness(catalog: Catalog, weakness: Weakness, level: int) -> list[Training]:
@@ -171,13 +175,13 @@ def _training_for_weakness(catalog: Catalog, weakness: Weakness, level: int) -> 
     found = [
         Training(id=e.id, title=e.title, level=e.level, generated=False)
         for e in exercises
-        if e.id in ids and e.level <= level + 1
+        if e.id in ids
     ]
     kinds = {e.kind for e in exercises if e.id in ids}
     found += [
         Training(id=f.id, title=f.title, level=f.level, generated=True)
         for f in catalog.families
-        if f.kind in kinds and f.level <= level + 1
+        if f.kind in kinds
     ]
     return _closest(found, level)
 
@@ -191,12 +195,12 @@ def _training_by(
     found = [
         Training(id=e.id, title=e.title, level=e.level, generated=False)
         for e in _exercise_items(catalog)
-        if fits(e.kind, e.skills) and e.level <= level + 1
+        if fits(e.kind, e.skills)
     ]
     found += [
         Training(id=f.id, title=f.title, level=f.level, generated=True)
         for f in catalog.families
-        if fits(f.kind, f.skills) and f.level <= level + 1
+        if fits(f.kind, f.skills)
     ]
     return _closest(found, level)
 
