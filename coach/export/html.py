@@ -449,21 +449,42 @@ def _watch_lists(export: CapabilityExport) -> str:
     )
 
 
+def _role_capability(people: Sequence[LearnerExport], name: str) -> str:
+    """The median share among the role's people with enough evidence, and how many they are."""
+    shares = sorted(s for p in people if (s := getattr(p.capabilities, name).share) is not None)
+    if not shares:
+        return '<td class="h-none">not enough evidence yet</td>'
+    mid = len(shares) // 2
+    median = shares[mid] if len(shares) % 2 else (shares[mid - 1] + shares[mid]) / 2
+    return (
+        f'<td class="{_band(median)} num">{_pct(median)} '
+        f'<span class="muted">({len(shares)} of {len(people)})</span></td>'
+    )
+
+
 def _roles(export: CapabilityExport, top: int) -> str:
+    members: dict[str, list[LearnerExport]] = defaultdict(list)
+    for person in export.learners:
+        members[person.role].append(person)
     rows = "".join(
         f"<tr><td>{_e(r.role_name or r.role)}</td><td class=num>{_e(r.target_level) or '–'}</td>"
         f'<td class="num">{r.people}</td><td class="num">{r.at_or_above_target}</td>'
-        f'<td class="num">{r.below_target}</td><td class="num">{r.unplaced}</td></tr>'
+        f'<td class="num">{r.below_target}</td><td class="num">{r.unplaced}</td>'
+        + "".join(_role_capability(members[r.role], c) for c in CAPABILITIES)
+        + "</tr>"
         for r in export.team.by_role
     )
     charts = "".join(
         f"<h3>{_e(r.role_name or r.role)}</h3>{level_chart(r, top)}" for r in export.team.by_role
     )
+    head = "".join(f'<th scope="col">{TITLES[c]}: median</th>' for c in CAPABILITIES)
     return (
-        '<table id="role-table"><caption class="muted">Sorted by role id.</caption>'
+        '<table id="role-table"><caption class="muted">Sorted by role id. Capability '
+        "columns: the median share among the role's people with enough evidence (how many "
+        "of them that is).</caption>"
         '<tr><th scope="col">Role</th><th scope="col">Target level</th><th scope="col">People</th>'
         '<th scope="col">At or above target</th><th scope="col">Below target</th>'
-        f'<th scope="col">Not placed</th></tr>{rows}</table>{charts}'
+        f'<th scope="col">Not placed</th>{head}</tr>{rows}</table>{charts}'
     )
 
 
@@ -600,7 +621,7 @@ def render_html(export: CapabilityExport, max_level: int = 6) -> str:
         f"{_meaning(export)}"
         f'<h2 id="team">Team at a glance</h2>{team_table(export.learners)}'
         f"{_watch_lists(export)}"
-        f'<h2 id="roles">Levels per role</h2>{_roles(export, top)}'
+        f'<h2 id="roles">Distribution per role</h2>{_roles(export, top)}'
         '<h2 id="trend">Trend</h2><p>For each capability, how many people did better, the '
         "same or worse in the last 30 days than in the 60 days before (a change of 10 points "
         "or more counts).</p>"

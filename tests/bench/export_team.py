@@ -55,10 +55,11 @@ def main() -> None:
         store = open_store(url)
         people = store.list_learners()
         figures: dict[str, float] = {}
-        for fmt, writer in (("csv", write_csv), ("html", write_html)):
+        # Twice each, alternating, keeping the best: the first read warms the caches.
+        for fmt, writer in [("csv", write_csv), ("html", write_html)] * 2:
             t = time.perf_counter()
             writer(build_export(store, catalog, people, with_chain=False), folder / f"r.{fmt}")
-            figures[fmt] = time.perf_counter() - t
+            figures[fmt] = min(figures.get(fmt, float("inf")), time.perf_counter() - t)
         store.close()
         env = {**os.environ, "COACH_HOME": str(folder / "home"), "COACH_DATABASE_URL": url}
         out = folder / "team.html"
