@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fake_openai import Reply
-from textual.widgets import Button, Input, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Input, Select, TextArea
 
 from coach.config import config_path
 from coach.runtime.session import Session
@@ -122,9 +122,8 @@ async def test_fit_exercise_graded_against_the_key() -> None:
         await pilot.press("f5")  # unanswered steps: a warning, nothing recorded
         await pilot.pause()
         assert isinstance(app.screen, FitScreen)
-        for step in exercise.steps:
-            radios = app.screen.query_one(f"#step-{step.id}", RadioSet)
-            next(b for b in radios.query(RadioButton) if b.name == step.answer).value = True
+        for step in exercise.steps:  # the same keys as the placement: d, v, h
+            await pilot.press(step.answer[0])
         await pilot.press("f5")
         await settle(app, pilot)
         assert isinstance(app.screen, FeedbackScreen)

@@ -23,17 +23,15 @@ from textual.widgets import (
     Footer,
     Header,
     LoadingIndicator,
-    RadioButton,
-    RadioSet,
     Static,
     TextArea,
 )
 from textual.worker import Worker
 
 from coach import llm
-from coach.runtime.fit import CHOICES
+from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
 from coach.tui.widgets.output import OutputView
-from coach.tui.widgets.safe import materials_text, plain, safe_text
+from coach.tui.widgets.safe import materials_text, plain
 
 if TYPE_CHECKING:
     from coach.runtime.attempt import Attempt
@@ -233,6 +231,7 @@ class FitScreen(_Base):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "submit", "Submit", id="fit.submit"),
+        Binding("s", "submit", "Submit", show=False, id="fit.submit_s"),  # as in the placement
         Binding("ctrl+r", "submit", "Submit", show=False, id="fit.submit_alt"),
         Binding("escape", "back", "Back", id="fit.back"),
         HINT_BINDING,
@@ -244,30 +243,35 @@ class FitScreen(_Base):
             yield Static(self.header_text(), id="title")
             yield Static(materials_text(self.exercise), id="materials", markup=False)
             yield self.hint_box()
-            for number, step in enumerate(self.exercise.steps, start=1):
-                yield Static(safe_text(f"{number}. {step.text}"), classes="fit-step")
-                with RadioSet(id=f"step-{step.id}", classes="fit-choice"):
-                    for choice in CHOICES:
-                        yield RadioButton(choice, name=choice)
-            with Horizontal(id="actions"):
-                yield Button("Submit (F5)", variant="primary", id="submit")
+            yield Static(FIT_HELP, id="fit-help", classes="fit-step")
+            yield FitSteps(id="fit-steps")
+        with Horizontal(id="actions"):
+            yield Button("Submit (F5)", variant="primary", id="submit")
+            yield Static("", id="fit-missing", markup=False)
         yield Footer()
 
+    def on_mount(self) -> None:
+        steps = self.query_one("#fit-steps", FitSteps)
+        steps.load(self.exercise.steps)
+        steps.focus(scroll_visible=False)
+
     def answers(self) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for step in self.exercise.steps:
-            pressed = self.query_one(f"#step-{step.id}", RadioSet).pressed_button
-            out[step.id] = pressed.name if pressed is not None else None
-        return out
+        given = self.query_one("#fit-steps", FitSteps).answers
+        return {step.id: given.get(step.id) for step in self.exercise.steps}
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
-        answers = self.answers()
-        missing = sum(answer is None for answer in answers.values())
+        steps = self.query_one("#fit-steps", FitSteps)
+        missing = steps.missing()
         if missing:
-            self.notify(f"{missing} step(s) still need an answer.", severity="warning")
+            message = missing_text(missing)
+            self.query_one("#fit-missing", Static).update(message)
+            self.notify(message, severity="warning", markup=False)
             return
-        self._record(answers)
+        self._record(self.answers())
+
+    def on_fit_steps_answered(self, event: FitSteps.Answered) -> None:
+        self.query_one("#fit-missing", Static).update("")
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, Footer, Static
 
 from coach import llm
 from coach.content.families import instance_id
@@ -37,6 +37,7 @@ from coach.runtime.instances import SEED_SPACE, family_info
 from coach.runtime.present import Shown
 from coach.runtime.recording import RecordedAttempt, replay_of
 from coach.runtime.session import item_info
+from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
 from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 
@@ -148,10 +149,9 @@ class PlacementScreen(Screen[int | None]):
             )
             for key, value in CONFIDENCE_KEYS.items()
         ),
-        Binding("d", "fit('delegate')", "Delegate", id="placement.delegate"),
-        Binding("v", "fit('verify')", "Verify", id="placement.verify"),
-        Binding("h", "fit('human')", "Human", id="placement.human"),
+        # d, v and h belong to the fit table (FitSteps), as on the practice screen.
         Binding("s", "submit_fit", "Submit", id="placement.submit"),
+        Binding("f5", "submit_fit", "Submit", show=False, id="placement.submit_f5"),
         Binding("f", "finish", "Finish now", id="placement.finish"),
         # ctrl+q is Textual's app-wide quit (a priority binding): escape stops early too.
         Binding("escape", "finish", "Finish now", show=False, id="placement.finish_escape"),
@@ -198,28 +198,25 @@ class PlacementScreen(Screen[int | None]):
             yield Static("", id="item-materials")
             yield Static("", id="item-output-heading", classes="heading")
             yield Static("", id="item-output")
-            yield DataTable(id="fit-steps", cursor_type="row")
+            yield FitSteps(id="fit-steps")
         with Vertical(id="answer"):
             yield Static("", id="answer-help")
             with Horizontal(id="answer-buttons"):
-                yield Button("Acceptable [a]", id="answer-ok")
-                yield Button("Wrong [w]", id="answer-wrong")
-                yield Button("Submit [s]", id="answer-submit")
-                yield Button("Finish now [f]", id="answer-finish")
+                yield Button("Acceptable (a)", id="answer-ok")
+                yield Button("Wrong (w)", id="answer-wrong")
+                yield Button("Submit (s)", id="answer-submit")
+                yield Button("Finish now (f)", id="answer-finish")
         with VerticalScroll(id="result"):
             yield Static("Placement done", classes="heading")
             yield Static("", id="result-level")
             yield Static("", id="result-summary")
             yield Static("", id="result-role")
             yield Static("", id="result-reason")
-            yield Button("Continue [c]", id="continue", variant="primary")
+            yield Button("Continue (c)", id="continue", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#result").display = False
-        table = self.query_one("#fit-steps", DataTable)
-        table.add_column("Step", key="step", width=52)
-        table.add_column("Your call", key="choice", width=10)
         self.next_item()
 
     # --- the loop -----------------------------------------------------------
@@ -280,12 +277,9 @@ class PlacementScreen(Screen[int | None]):
             Text("For each step: delegate, verify, or keep human")
         )
         self.query_one("#item-output").display = False
-        table = self.query_one("#fit-steps", DataTable)
+        table = self.query_one("#fit-steps", FitSteps)
         table.display = True
-        table.clear()
-        for step in exercise.steps:
-            table.add_row(safe_text(step.text), Text("?"), key=step.id, height=None)
-        table.move_cursor(row=0)
+        table.load(exercise.steps)
         table.focus(scroll_visible=False)
         self._set_buttons(review=False)
         self._update_help()
@@ -307,18 +301,16 @@ class PlacementScreen(Screen[int | None]):
                 Text(
                     f"How sure? {round(self.confidence * 100)} % "
                     "(keys 5–9 for 50–90 %, 0 for 100 %). Is the output acceptable "
-                    "[a] or wrong [w]? (↑↓ PgUp PgDn scroll)"
+                    "[a] or wrong [w]? No need to point at the line here: the placement "
+                    "asks only for the verdict. (↑↓ PgUp PgDn scroll)"
                 )
             )
         else:
-            answers = current.answers or {}
-            done = len(answers)
+            steps = self.query_one("#fit-steps", FitSteps)
             total = len(current.exercise.steps)
+            done = total - len(steps.missing())
             help_text.update(
-                Text(
-                    f"{done} of {total} steps decided. On a step: [d] delegate, "
-                    "[v] verify, [h] keep human; [s] submit when all are decided."
-                )
+                Text(f"{done} of {total} steps decided. {FIT_HELP} s submits when all are.")
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -326,7 +318,7 @@ class PlacementScreen(Screen[int | None]):
         finished = self.result is not None
         if action in ("verdict", "confidence"):
             return not finished and kind == Kind.REVIEW
-        if action in ("fit", "submit_fit"):
+        if action == "submit_fit":
             return not finished and kind == Kind.FIT
         if action == "finish":
             return not finished
@@ -347,27 +339,18 @@ class PlacementScreen(Screen[int | None]):
         said = "wrong" if verdict == "wrong" else "ok"
         self._finish(current.attempt, Judgment(verdict=said, confidence=self.confidence))
 
-    def action_fit(self, choice: str) -> None:
-        current = self.current
-        if current is None or current.answers is None or self.result is not None:
-            return
-        table = self.query_one("#fit-steps", DataTable)
-        if table.row_count == 0:
-            return
-        step = current.exercise.steps[table.cursor_row]
-        current.answers[step.id] = choice
-        table.update_cell(step.id, "choice", Text(choice))
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+    def on_fit_steps_answered(self, event: FitSteps.Answered) -> None:
+        if self.current is not None and self.current.answers is not None:
+            self.current.answers = dict(event.steps.answers)
         self._update_help()
 
     def action_submit_fit(self) -> None:
         current = self.current
         if current is None or current.answers is None or self.result is not None:
             return
-        missing = len(current.exercise.steps) - len(current.answers)
+        missing = self.query_one("#fit-steps", FitSteps).missing()
         if missing:
-            self.notify(f"Decide every step first ({missing} left).", severity="warning")
+            self.notify(missing_text(missing), severity="warning", markup=False)
             return
         current.attempt.answer_fit(current.answers)
         self._finish(current.attempt, None)
