@@ -214,3 +214,43 @@ def test_dates_are_written_without_time_noise() -> None:
     from coach.export.html import _when
 
     assert _when(when) == "2026-05-01 12:30 UTC"
+
+
+def test_the_role_profile_orders_the_path() -> None:
+    from coach.content.models import Role
+    from coach.export.path import focus_of
+
+    weaknesses = [
+        {
+            "code": "forgets_format",
+            "label": "forgets the output format",
+            "detail": "d1",
+            "count": 5,
+            "out_of": 8,
+            "train_graders": ["json"],
+        },
+        {
+            "code": "misses_wrong_numbers",
+            "label": "misses wrong numbers",
+            "detail": "your d2",
+            "count": 3,
+            "out_of": 8,
+            "train_mutations": ["change_number"],
+        },
+    ]
+    rows = [_row(d, kind="fit", score=0.1) for d in range(MIN_EVIDENCE)]
+    caps = capabilities_of(rows, NOW)
+    plain = Role(id="r", name="R", target_level=4, why="w")
+    judging = plain.model_copy(update={"capabilities": ["judge"], "skills": ["grounding"]})
+    catalog = load_catalog()
+    first = focus_of(catalog, plain, 2, weaknesses, caps)
+    assert [f.skill for f in first] == ["forgets_format", "misses_wrong_numbers", "fit"]
+    assert "their d2" in first[1].why  # the manager reads about the person
+    assert all(f.train for f in first)  # each has exercises that train it
+    second = focus_of(catalog, judging, 2, weaknesses, caps)
+    assert [f.skill for f in second][:2] == ["misses_wrong_numbers", "forgets_format"]
+    # At the target, the role's skills are not pushed: nothing to close.
+    at_target = focus_of(catalog, judging, 4, [], capabilities_of([], NOW))
+    assert at_target == []
+    below = focus_of(catalog, judging, 2, [], capabilities_of([], NOW))
+    assert [f.skill for f in below] == ["grounding"] and below[0].train
