@@ -69,16 +69,25 @@ app.run(headless=True)
 """
 )
 
-# First paint: the loading screen coach draws while the session opens in a thread.
+# First paint: what coach draws at once (the saved Home, or a loading screen) while
+# the session opens in a thread.
 COACH_PAINT = (
     _REPORT
     + """
 import coach.cli  # the console script's import path
 from coach.tui import app as coach_app
 
-# Stop the clock at the first refresh after the loading screen is mounted.
-coach_app.LoadingScreen.on_mount = lambda screen: screen.app.call_after_refresh(_report, screen.app)
-coach_app.CoachApp().run(headless=True)
+# Stop the clock at the first refresh after the first screen (loading, or the saved Home).
+first_mount = coach_app.CoachApp.on_mount
+
+
+def on_mount(app):
+    first_mount(app)
+    app.call_after_refresh(_report, app)
+
+
+coach_app.CoachApp.on_mount = on_mount
+coach_app.CoachApp(warm_up=False).run(headless=True)
 """
 )
 
