@@ -30,6 +30,12 @@ CSV_COLUMNS: tuple[str, ...] = (
     "d_prime",
     "bias_c",
     "brier",
+    "produce_share",
+    "produce_n",
+    "judge_share",
+    "judge_n",
+    "fit_share",
+    "fit_n",
     "weaknesses",
     "own_exercise_attempts",
     "last_practised",
@@ -73,6 +79,12 @@ def csv_row(person: LearnerExport) -> list[str | int | float]:
         "d_prime": j.d_prime if j else None,
         "bias_c": j.bias_c if j else None,
         "brier": j.brier if j else None,
+        # Empty share: fewer attempts than a figure needs (coach.export.capabilities).
+        **{
+            f"{name}_{part}": getattr(getattr(person.capabilities, name), key)
+            for name in ("produce", "judge", "fit")
+            for part, key in (("share", "share"), ("n", "n"))
+        },
         "weaknesses": "; ".join(w.label for w in person.weaknesses),
         "own_exercise_attempts": person.private_attempts,
         "last_practised": person.last_practised.isoformat() if person.last_practised else None,

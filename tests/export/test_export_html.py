@@ -254,3 +254,18 @@ def test_the_role_profile_orders_the_path() -> None:
     assert at_target == []
     below = focus_of(catalog, judging, 2, [], capabilities_of([], NOW))
     assert [f.skill for f in below] == ["grounding"] and below[0].train
+
+
+def test_the_csv_carries_the_capabilities(report: tuple[object, str], tmp_path: Path) -> None:
+    import csv
+
+    from coach.export import write_csv
+
+    export, _ = report
+    write_csv(export, tmp_path / "team.csv")  # type: ignore[arg-type]
+    text = (tmp_path / "team.csv").read_text(encoding="utf-8-sig")
+    rows = {r["name"]: r for r in csv.DictReader(text.splitlines())}
+    ada = rows["Ada Lovelace"]
+    assert ada["produce_n"] == "12" and ada["fit_n"] == "0"
+    assert float(ada["produce_share"]) == pytest.approx(7 / 12, abs=1e-4)
+    assert ada["fit_share"] == ""  # not enough evidence: no figure
