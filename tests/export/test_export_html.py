@@ -269,3 +269,37 @@ def test_the_csv_carries_the_capabilities(report: tuple[object, str], tmp_path: 
     assert ada["produce_n"] == "12" and ada["fit_n"] == "0"
     assert float(ada["produce_share"]) == pytest.approx(7 / 12, abs=1e-4)
     assert ada["fit_share"] == ""  # not enough evidence: no figure
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_has_sufficient_contrast_on_every_background() -> None:
+    """WCAG AA (4.5:1) for the text colours on each background the stylesheet sets."""
+    from coach.export.html import _CSS
+
+    def colour(rule: str, prop: str) -> str:
+        found = re.search(rf"{re.escape(rule)}\{{[^}}]*?{prop}:(#[0-9a-f]{{6}})", _CSS)
+        assert found, (rule, prop)
+        return found.group(1)
+
+    text, muted = colour("body", "color"), colour(".muted", "color")
+    cells = [".h-low", ".h-mid", ".h-high", ".h-below", ".h-above", ".h-at", ".h-none"]
+    backgrounds = ["#ffffff", colour("th", "background"), colour(".note", "background")]
+    backgrounds += [colour(c, "background") for c in cells]
+    for background in backgrounds:
+        assert _contrast(text, background) >= 4.5, background
+        assert _contrast(muted, background) >= 4.5, background
+    for bar in (".up", ".down", ".steady"):  # counts are printed in white on these
+        assert _contrast("#ffffff", colour(bar, "fill")) >= 4.5, bar
