@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, Select
 
 from coach.tui.screens.exercise import ExerciseScreen
 from coach.tui.screens.home import HomeScreen, skip_key
 from coach.tui.screens.library import LibraryScreen, library_entries, statuses
+from graders.judgment import Judgment
 
 sys.path.insert(0, str(Path(__file__).parent))
 from loop_helpers import app_for, session_for, settle, text_of
@@ -85,11 +87,28 @@ async def test_library_opens_an_exercise_and_a_fresh_family_instance() -> None:
         assert drawn != screen.shown[family_row].key
 
 
+def judge(session: Any, exercise_id: str, *, right: bool) -> None:
+    """Record one review attempt, judged right or wrong."""
+    attempt = session.start(session.exercise(exercise_id))
+    shown = attempt.present()
+    wrong = attempt.exercise.outputs[shown.review_item].wrong
+    verdict = "wrong" if wrong == right else "ok"
+    attempt.grade(Judgment(verdict=verdict, confidence=0.9))
+    attempt.record()
+
+
 def test_statuses_follow_the_history() -> None:
     session = session_for(None)
-    entries = library_entries(session.catalog, [])
-    assert {e.status for e in entries} == {"new"}
-    assert statuses([]) == {}
+    assert {e.status for e in library_entries(session.catalog, [])} == {"new"}
+    reviews = [e.id for e in session.playable() if e.kind == "review"][:2]
+    judge(session, reviews[0], right=True)
+    judge(session, reviews[1], right=False)
+    found = statuses(session.history())
+    assert found == {reviews[0]: "passed", reviews[1]: "failed"}
+    by_key = {e.key: e.status for e in library_entries(session.catalog, session.history())}
+    assert by_key[reviews[0]] == "passed" and by_key[reviews[1]] == "failed"
+    judge(session, reviews[1], right=True)  # passed once: passed
+    assert statuses(session.history())[reviews[1]] == "passed"
 
 
 async def test_skip_offers_another_exercise() -> None:
