@@ -168,3 +168,19 @@ def test_a_1280_px_screenshot_of_the_team_page(chromium: str, report: Path, tmp_
     if os.environ.get("COACH_UPDATE_SCREENSHOTS"):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_the_report_prints_to_pdf(chromium: str, report: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "team.pdf"
+    done = _run(
+        chromium,
+        tmp_path / "profile",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        report.as_uri(),
+    )
+    assert not _console_errors(done.stderr)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 2, pages  # the people's sections run onto further pages
