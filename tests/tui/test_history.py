@@ -120,7 +120,7 @@ async def test_lists_newest_first_and_filters() -> None:
         assert first[6].plain == "yes"
         assert table.get_row_at(1)[1].plain.startswith("Team expenses")
         assert table.get_row_at(1)[3].plain == "review"
-        assert table.get_row_at(2)[4].plain == "0.86"
+        assert table.get_row_at(2)[4].plain == "86%"
 
         await pilot.press("slash")
         assert isinstance(app.focused, Input)

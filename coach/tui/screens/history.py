@@ -25,7 +25,7 @@ def as_text(value: object, style: str = "") -> Text:
 
 
 def _score(record: AttemptRecord) -> str:
-    return "–" if record.output_score is None else f"{record.output_score:.2f}"
+    return "–" if record.output_score is None else f"{record.output_score:.0%}"
 
 
 def _judged(record: AttemptRecord) -> str:
@@ -208,9 +208,9 @@ class HistoryScreen(Screen[None]):
         table.add_column("Exercise", key="title")
         table.add_column("Lv", key="level")
         table.add_column("Kind", key="kind")
-        table.add_column("Score", key="score")
-        table.add_column("J", key="judged")
-        table.add_column("Trap", key="trap")
+        table.add_column("Output", key="score")
+        table.add_column("Judged", key="judged")
+        table.add_column("Planted", key="trap")  # a flaw was planted
         self.refresh_rows()
         table.focus()
 
