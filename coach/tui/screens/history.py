@@ -210,11 +210,11 @@ class HistoryScreen(Screen[None]):
         table.add_column("Kind", key="kind")
         table.add_column("Output", key="score")
         table.add_column("Judged", key="judged")
-        table.add_column("Planted", key="trap")  # a flaw was planted
+        table.add_column("Flaw", key="trap")  # a flaw was planted in what was shown
         self.refresh_rows()
         table.focus()
 
-    def visible(self) -> list[AttemptRecord]:
+    def filtered(self) -> list[AttemptRecord]:
         """The attempts that pass the current filters, newest first."""
         needle = self.query_one("#history-filter", Input).value.strip().lower()
         level = self.query_one("#history-level", Select).value
@@ -243,7 +243,7 @@ class HistoryScreen(Screen[None]):
     def refresh_rows(self) -> None:
         table = self.query_one("#history-table", DataTable)
         table.clear()
-        rows = self.visible()
+        rows = self.filtered()
         for r in rows:
             table.add_row(
                 Text(r.finished_at.strftime("%Y-%m-%d %H:%M")),
