@@ -169,7 +169,7 @@ def install_sandbox(tmp: str) -> None:
         raise PermissionError(f"starting processes is {NOT_ALLOWED}")
 
     socket.socket = NoSocket  # type: ignore[misc]
-    socket.SocketType = NoSocket  # type: ignore[misc]
+    socket.SocketType = NoSocket
     socket.create_connection = refuse  # type: ignore[assignment]
     socket.create_server = refuse  # type: ignore[assignment]
     socket.socketpair = refuse  # type: ignore[assignment]
@@ -182,7 +182,7 @@ def install_sandbox(tmp: str) -> None:
     except ImportError:  # not POSIX
         pass
     else:
-        _posixsubprocess.fork_exec = no_processes
+        setattr(_posixsubprocess, "fork_exec", no_processes)  # noqa: B010 (typeshed's signature)
 
     readable = read_roots(tmp)
     writable = (tmp.rstrip(os.sep) + os.sep,)

@@ -62,6 +62,8 @@ def _load_code(options: dict[str, Any], ctx: GradeContext) -> tuple[str, str]:
         raise BadOptions("give exactly one of `code` or `file`")
     if code is not None:
         source, filename = code, "<check>"
+    elif not isinstance(file, str):
+        raise BadOptions("`file` must be a path inside the pack")
     else:
         if ctx.pack_dir is None:
             raise BadOptions(f"`file = {file!r}` needs a pack directory, and there is none here")

@@ -55,8 +55,8 @@ def _candidates(form: TaskForm, good: str) -> Iterator[BadOutput]:
             text = _without(text, phrase)
         yield BadOutput(text, "mentions none of the expected phrases", "missing content")
     for key in form.json_keys:
-        if (text := _without_key(good, key)) is not None:
-            yield BadOutput(text, f'drops the key "{key}" from the JSON', "wrong format")
+        if (dropped := _without_key(good, key)) is not None:
+            yield BadOutput(dropped, f'drops the key "{key}" from the JSON', "wrong format")
     if form.json_keys:
         yield BadOutput(
             "Here is the JSON you asked for:\n" + good,

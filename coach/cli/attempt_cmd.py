@@ -124,9 +124,7 @@ def attempt(
         )
 
     with session:
-        attempt = session.start(
-            exercise, placement=placement, model=model_name, api_base=api_base
-        )
+        attempt = session.start(exercise, placement=placement, model=model_name, api_base=api_base)
         if attempt.needs_model:
             assert prompt is not None
             try:
@@ -209,6 +207,4 @@ def _print(report: dict[str, Any]) -> None:
         for note in report["coaching"]:
             _say(f"  • {note['topic']}: {note['text']}")
     if report["level_after"] != report["level_before"]:
-        _say(
-            f"Level {report['level_before']} → {report['level_after']}: {report['level_reason']}"
-        )
+        _say(f"Level {report['level_before']} → {report['level_after']}: {report['level_reason']}")

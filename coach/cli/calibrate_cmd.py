@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+
 def default_path() -> Path:
     """Where the engine reads it (`COACH_CALIBRATION`, else the data folder)."""
     from coach.runtime.calibration import calibration_path

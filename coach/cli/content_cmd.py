@@ -134,9 +134,7 @@ def _isolation_note(catalog: Catalog) -> None:
     if isolation.isolated:
         click.echo(f"python checks run isolated: {isolation.detail}")
     else:
-        click.echo(
-            f"warning: python checks run WITHOUT OS isolation: {isolation.detail}", err=True
-        )
+        click.echo(f"warning: python checks run WITHOUT OS isolation: {isolation.detail}", err=True)
 
 
 def _counts(catalog: Catalog) -> dict[str, dict]:
@@ -410,7 +408,10 @@ def new_exercise(from_draft: Path | None, no_input: bool, **flags: object) -> No
         f"Proved: your acceptable output passes every check; the derived bad output "
         f"({saved.bad.what}) fails."
     )
-    click.echo("Practise it in the app; your own exercises are practice and never count towards your level.")
+    click.echo(
+        "Practise it in the app; your own exercises are practice and never count "
+        "towards your level."
+    )
 
 
 def _form_problems(error: object) -> str:

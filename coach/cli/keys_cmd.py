@@ -31,7 +31,7 @@ from coach.keys import (
 )
 
 
-class ProviderType(click.ParamType):  # type: ignore[type-arg]
+class ProviderType(click.ParamType):
     name = "provider"
 
     def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:

@@ -117,9 +117,12 @@ class Check(BaseModel):
     def _safe_pattern(self) -> Check:
         # A pack regex must not be able to hang grading (graders.safe_regex).
         pattern, flags = self.options.get("pattern"), self.options.get("flags", "")
-        if isinstance(pattern, str) and isinstance(flags, str):
-            if problems := pattern_problems(pattern, flags):
-                raise ValueError(problems[0])
+        if (
+            isinstance(pattern, str)
+            and isinstance(flags, str)
+            and (problems := pattern_problems(pattern, flags))
+        ):
+            raise ValueError(problems[0])
         return self
 
 
@@ -335,7 +338,8 @@ class ExerciseBase(Strict):
 
     def _require_good_and_bad(self) -> None:
         if not self.checks:
-            raise ValueError(f"a {self.kind} exercise needs at least one check")
+            kind = getattr(self, "kind", "graded")  # the base class has no kind of its own
+            raise ValueError(f"a {kind} exercise needs at least one check")
         if self.reference.good_output is None or self.reference.bad_output is None:
             raise ValueError("reference needs both `good_output` and `bad_output`")
 

@@ -287,7 +287,7 @@ def detect_weaknesses(
 def training_items(
     weaknesses: Iterable[Weakness], items: Iterable[tuple[str, Iterable[str], Iterable[str]]]
 ) -> frozenset[str]:
-    """Ids of the items (id, check graders, planted-flaw mutations) that train one of `weaknesses`."""
+    """Ids of the items (id, check graders, planted-flaw mutations) training one of `weaknesses`."""
     wanted = list(weaknesses)
     graders = {name for w in wanted for name in w.train_graders}
     mutations = {name for w in wanted for name in w.train_mutations}

@@ -48,15 +48,18 @@ def _load() -> ModuleType:
 
 
 def _configure(litellm: ModuleType) -> None:
-    litellm.suppress_debug_info = True  # else it prints "Give Feedback" banners to stdout
-    litellm.set_verbose = False
-    litellm.telemetry = False
+    # litellm's module attributes are not in its stubs: set them by name.
+    setattr(litellm, "suppress_debug_info", True)  # noqa: B010 (else "Give Feedback" banners on stdout)
+    setattr(litellm, "set_verbose", False)  # noqa: B010
+    setattr(litellm, "telemetry", False)  # noqa: B010
     _quiet_logging()
     from coach.llm._local_handler import LocalLLM
 
     # Keep any handlers someone else registered; replace only ours.
-    others = [p for p in litellm.custom_provider_map if p.get("provider") != "local"]
-    litellm.custom_provider_map = [*others, {"provider": "local", "custom_handler": LocalLLM()}]
+    registered = getattr(litellm, "custom_provider_map", [])
+    others = [p for p in registered if p.get("provider") != "local"]
+    ours = {"provider": "local", "custom_handler": LocalLLM()}
+    setattr(litellm, "custom_provider_map", [*others, ours])  # noqa: B010
 
 
 def _quiet_logging() -> None:

@@ -93,15 +93,17 @@ class LocalLLM(litellm.CustomLLM):
             cancel.set()
             pieces.close()  # type: ignore[attr-defined]
 
-    async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> Any:
+    async def acompletion(
+        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+    ) -> Any:
         cancel = threading.Event()
         try:
             return await asyncio.to_thread(self._complete, model, messages, kwargs, cancel)
         finally:
             cancel.set()  # cancelled or timed out: the thread stops after the current token
 
-    async def astreaming(
-        self, model: str, messages: list, *args: Any, **kwargs: Any
+    async def _stream(
+        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
     ) -> AsyncIterator[GenericStreamingChunk]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -135,3 +137,7 @@ class LocalLLM(litellm.CustomLLM):
                 yield _chunk(item)
         finally:
             cancel.set()
+
+    # litellm iterates astreaming as an async generator, though its stub declares a
+    # coroutine: bind it by name so the stub's signature does not apply.
+    astreaming: Any = _stream

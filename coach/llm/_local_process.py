@@ -145,7 +145,7 @@ class WorkerProcess:
             return None
         if event is _EOF:
             raise self.crashed()
-        return event  # type: ignore[no-any-return]
+        return event
 
     def crashed(self) -> LocalModelCrashed:
         try:

@@ -44,7 +44,8 @@ def theta_after(items: list[AttemptEvidence]) -> float:
 def test_a_private_attempt_does_not_move_the_ability(ok: bool) -> None:
     start = AbilityState().theta()
     assert DEFAULT_PARAMS.private_weight == 0
-    assert theta_after([evidence(i, private=True, ok=ok) for i in range(20)]) == pytest.approx(start)
+    own = [evidence(i, private=True, ok=ok) for i in range(20)]
+    assert theta_after(own) == pytest.approx(start)
     moved = theta_after([evidence(i, private=False, ok=ok) for i in range(20)])
     assert (moved > start) == ok and moved != pytest.approx(start)
 

@@ -65,9 +65,7 @@ def graded(
     judge: Any = None,
 ) -> AttemptOutcome:
     """The real path: an attempt grades the output with the real graders, then the judgment."""
-    return graded_outcome(
-        exercise, output, prompt, shown=shown, judgment=judgment, judge=judge
-    )
+    return graded_outcome(exercise, output, prompt, shown=shown, judgment=judgment, judge=judge)
 
 
 def notes_of(exercise: Any, output: str, prompt: str = "Summarise it.", **kw: Any) -> list[str]:

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
+from coach.content import all_sources, load_catalog
+from coach.engine.judgment_metrics import JudgmentRecord, judgment_metrics
 from coach.engine.weaknesses import MIN_COUNT
+from coach.runtime.session import Session
 from coach.runtime.weaknesses import (
     Weakness,
     detect_weaknesses,
     training_exercises,
 )
-from coach.content import all_sources, load_catalog
-from coach.engine.judgment_metrics import JudgmentRecord, judgment_metrics
-from coach.runtime.session import Session
 from coach.store import NewAttempt, Store, open_store
 from coach.store.records import AttemptRecord
 
