@@ -21,7 +21,7 @@ from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
 from coach.export.capabilities import capabilities_of, sureness
 from coach.export.chain import WEAKNESS_FIELDS, export_content, sealed
-from coach.export.path import gap_words, level_moves, path_of
+from coach.export.path import MovesByLevel, gap_words, level_moves, path_of
 from coach.export.records import (
     CalibrationBin,
     CapabilityExport,
@@ -405,7 +405,7 @@ def with_path(
     catalog: Catalog | None,
     person: LearnerExport,
     weaknesses: Sequence[dict[str, Any]],
-    moves: dict[int, list[tuple[int, float]]],
+    moves: MovesByLevel,
 ) -> LearnerExport:
     """The person's record with their path (it needs everyone's level moves)."""
     role = catalog.role(person.role) if catalog else None
@@ -491,7 +491,7 @@ def build_export(
             now=now,
         )
         people.append(person)
-        history.append((read.events, [row.finished_at for row in read.rows]))
+        history.append((read.events, [row.finished_at for row in read.rows], learner.role))
         weaknesses.append(read.standing.weaknesses)
         if on_learner is not None:
             on_learner(person)

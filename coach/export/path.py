@@ -61,7 +61,10 @@ class Moves(_Model):
     """How much practice people in this export took to move up from a level."""
 
     from_level: int
-    moves: int = Field(description="Level moves up from this level seen in the export.")
+    moves: int = Field(description="Level moves up from this level the figures rest on.")
+    same_role: bool = Field(
+        description=f"From people in the same role ({MIN_MOVES} or more moves), else everyone."
+    )
     median_attempts: int | None = Field(description=f"None below {MIN_MOVES} moves.")
     median_days: int | None = Field(description=f"None below {MIN_MOVES} moves.")
     sentence: str
@@ -108,14 +111,19 @@ def gap_words(name: str, status: str, level: int | None, target: int | None) -> 
 # --- practice to move a level -------------------------------------------------
 
 
+# (attempts, days, role) for one move up one level
+MoveSeen = tuple[int, float, str]
+MovesByLevel = dict[int, list[MoveSeen]]
+
+
 def level_moves(
-    people: Iterable[tuple[Sequence[Any], Sequence[datetime]]],
-) -> dict[int, list[tuple[int, float]]]:
-    """from level -> [(attempts, days)] for each move up one level, from each
-    person's level events and attempt times (both oldest first). Provisional
-    placements are not moves: they are where someone started."""
-    found: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for events, times in people:
+    people: Iterable[tuple[Sequence[Any], Sequence[datetime], str]],
+) -> MovesByLevel:
+    """from level -> [(attempts, days, role)] for each move up one level, from
+    each person's level events, attempt times (both oldest first) and role.
+    Provisional placements are not moves: they are where someone started."""
+    found: MovesByLevel = defaultdict(list)
+    for events, times, role in people:
         since: datetime | None = None
         for event in events:
             if event.provisional or event.from_level is None:
@@ -123,34 +131,40 @@ def level_moves(
                 continue
             if event.to_level == event.from_level + 1 and since is not None:
                 attempts = sum(since < t <= event.at for t in times)
-                found[event.from_level].append(
-                    (attempts, (event.at - since).total_seconds() / 86400)
-                )
+                days = (event.at - since).total_seconds() / 86400
+                found[event.from_level].append((attempts, days, role))
             since = event.at
     return found
 
 
-def moves_from(level: int, moves: dict[int, list[tuple[int, float]]]) -> Moves:
-    seen = moves.get(level, [])
+def moves_from(level: int, moves: MovesByLevel, role: str | None = None) -> Moves:
+    """The practice people like this person took to move up from `level`: people
+    in the same role when they made enough moves, else everyone in the report."""
+    everyone = moves.get(level, [])
+    same = [m for m in everyone if m[2] == role]
+    same_role = role is not None and len(same) >= MIN_MOVES
+    seen = same if same_role else everyone
+    who = "in the same role" if same_role else "in this report"
     if len(seen) < MIN_MOVES:
         return Moves(
             from_level=level,
             moves=len(seen),
+            same_role=False,
             median_attempts=None,
             median_days=None,
             sentence=f"Not enough data yet: {len(seen)} move{'s' if len(seen) != 1 else ''} "
-            f"from level {level} to {level + 1} among the people in this report ({MIN_MOVES} "
-            "needed) to say how "
-            "much practice it takes.",
+            f"from level {level} to {level + 1} among the people in this report "
+            f"({MIN_MOVES} needed) to say how much practice it takes.",
         )
-    attempts = round(statistics.median(a for a, _ in seen))
-    days = round(statistics.median(d for _, d in seen))
+    attempts = round(statistics.median(m[0] for m in seen))
+    days = round(statistics.median(m[1] for m in seen))
     return Moves(
         from_level=level,
         moves=len(seen),
+        same_role=same_role,
         median_attempts=attempts,
         median_days=days,
-        sentence=f"People in this report who moved from level {level} to {level + 1} took a "
+        sentence=f"People {who} who moved from level {level} to {level + 1} took a "
         f"median of {attempts} attempts over {days} days ({len(seen)} moves).",
     )
 
@@ -269,10 +283,10 @@ def path_of(
     gap_sentence: str,
     weaknesses: Sequence[dict[str, Any]],
     capabilities: Capabilities,
-    moves: dict[int, list[tuple[int, float]]],
+    moves: MovesByLevel,
 ) -> PersonPath:
     return PersonPath(
         sentence=gap_sentence,
         focus=focus_of(catalog, role, level, weaknesses, capabilities),
-        practice_to_move=None if level is None else moves_from(level, moves),
+        practice_to_move=None if level is None else moves_from(level, moves, role and role.id),
     )

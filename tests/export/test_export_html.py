@@ -78,14 +78,16 @@ def test_capabilities_split_by_kind_with_windows_and_trend() -> None:
 
 
 def test_level_moves_need_enough_of_them() -> None:
-    def person(k: int) -> tuple[list[LevelEventData], list[datetime]]:
+    def person(
+        k: int, role: str = "analyst", span: int = 10
+    ) -> tuple[list[LevelEventData], list[datetime], str]:
         start = T0 + timedelta(days=k)
         events = [
             LevelEventData(
                 at=start, from_level=None, to_level=1, reason="p", evidence={}, provisional=True
             ),
             LevelEventData(
-                at=start + timedelta(days=10),
+                at=start + timedelta(days=span),
                 from_level=1,
                 to_level=2,
                 reason="up",
@@ -94,7 +96,7 @@ def test_level_moves_need_enough_of_them() -> None:
             ),
         ]
         times = [start + timedelta(days=d) for d in range(1, 10 + k)]
-        return events, times
+        return events, times, role
 
     moves = level_moves(person(k) for k in range(MIN_MOVES - 1))
     few = moves_from(1, moves)
@@ -103,6 +105,18 @@ def test_level_moves_need_enough_of_them() -> None:
     enough = moves_from(1, moves)
     assert enough.moves == MIN_MOVES and enough.median_attempts == 10
     assert enough.median_days == 10 and "median of 10 attempts" in enough.sentence
+    assert not enough.same_role and "in this report" in enough.sentence
+    # Enough moves in the person's own role: theirs are the ones that count.
+    mixed = level_moves(
+        [person(k, "analyst") for k in range(MIN_MOVES)]
+        + [person(k + 20, "sales", span=20) for k in range(MIN_MOVES)]
+    )
+    analyst = moves_from(1, mixed, "analyst")
+    assert analyst.same_role and analyst.moves == MIN_MOVES and analyst.median_attempts == 10
+    assert "in the same role" in analyst.sentence
+    sales = moves_from(1, mixed, "sales")
+    assert sales.same_role and (sales.median_attempts, sales.median_days) == (20, 20)
+    assert moves_from(1, mixed, "marketer").moves == 2 * MIN_MOVES
 
 
 def test_a_bad_roles_file_names_the_file_and_the_field(tmp_path: Path) -> None:
