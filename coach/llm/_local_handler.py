@@ -93,9 +93,7 @@ class LocalLLM(litellm.CustomLLM):
             cancel.set()
             pieces.close()  # type: ignore[attr-defined]
 
-    async def acompletion(
-        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
-    ) -> Any:
+    async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Any:
         cancel = threading.Event()
         try:
             return await asyncio.to_thread(self._complete, model, messages, kwargs, cancel)
