@@ -134,3 +134,15 @@ async def test_skip_offers_another_exercise() -> None:
             skip_key(first.exercise_id),
             skip_key(second.exercise_id),
         }
+
+
+async def test_the_palette_offers_the_library() -> None:
+    session = session_for(None)
+    app = app_for(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Library" in commands
+        commands["Library"].callback()
+        await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
