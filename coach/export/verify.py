@@ -156,6 +156,11 @@ def verify_data(
             "weaknesses were not recomputed: an attempt carries neither its planted "
             "flaw and per-input results nor their facts"
         )
+    if any(person.get("path") for person in data["learners"]):
+        notes.append(
+            "the capabilities were replayed; each person's path is advice from the catalog "
+            "and other people's level moves: covered by the signature, not replayed"
+        )
     team_error = None if issues else check_team(data["learners"], data["team"])
     return VerifyResult(
         ok=not (signature_error or issues or team_error),

@@ -216,7 +216,8 @@ def test_json_carries_capabilities_and_paths_and_still_verifies(world: World) ->
     ada = next(p for p in data["learners"] if p["name"].startswith("Ada"))
     assert set(ada["capabilities"]) == {"produce", "judge", "fit"}
     assert "focus" in ada["path"] and ada["demonstrated"]["sureness"]
-    assert verify_data(data, allow_unsigned=True).ok
+    checked = verify_data(data, allow_unsigned=True)
+    assert checked.ok and any("path is advice" in note for note in checked.notes)
     # A capability figure that its attempts do not give is caught.
     ada["capabilities"]["produce"]["n"] += 1
     result = verify_data(data, allow_unsigned=True)
