@@ -146,3 +146,41 @@ async def test_the_palette_offers_the_library() -> None:
         commands["Library"].callback()
         await settle(app, pilot)
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_own_exercises_are_in_the_library_to_practise_again(fake) -> None:
+    from test_own_task import GOOD, click, fill, open_form
+
+    session = session_for(fake.base_url)
+    app = app_for(session)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await open_form(app, pilot)
+        await fill(
+            app,
+            pilot,
+            title="KPI line",
+            task="One sentence on revenue and churn for the board.",
+            materials="Revenue 120k (+4%), churn 3%",
+            **{"must-contain": "revenue, churn", "max-words": "30"},
+            good=GOOD,
+        )
+        await click(app, pilot, "#save")
+        await settle(app, pilot)
+        await pilot.press("escape")  # the saved screen is left: Home
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("l")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        own = next(e for e in screen.entries if e.key == "my-kpi-line")
+        assert own.own and own.status == "new"
+        row = screen.shown.index(own)
+        assert "(yours)" in screen.query_one("#library-table", DataTable).get_row_at(row)[3]
+        screen.query_one("#library-table", DataTable).move_cursor(row=row)
+        await pilot.pause()
+        assert "practice only" in text_of(screen.query_one("#library-preview"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExerciseScreen)
+        assert app.screen.exercise.id == "my-kpi-line"
