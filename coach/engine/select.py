@@ -150,6 +150,15 @@ def next_exercise(
     if preferred and len(preferred) < len(candidates) and rng.random() < params.weakness_share:
         candidates = preferred
 
+    # A model too small for an exercise makes its output say nothing about the
+    # learner: offer what it can grade (review, fit, …) while there is any.
+    usable = [
+        item
+        for item in candidates
+        if item.kind in MODEL_FREE_KINDS or not model_below_need(model_tier, item.needs_model)
+    ]
+    if usable:
+        candidates = usable
     weights = []
     for item in candidates:
         weight = 1.0 / (1 + recent_kinds[item.kind])

@@ -106,15 +106,22 @@ def test_kinds_are_mixed() -> None:
     assert kinds["prompt"] < 60
 
 
-def test_a_weak_model_prefers_exercises_it_can_do_justice_to() -> None:
+def test_a_weak_model_is_offered_only_what_it_can_do_justice_to() -> None:
     items = bank()
-    picks = [
-        next_exercise(items, 3, [], random.Random(s), review_share=0, model_tier="small")
+    for tier in ("small", "unknown"):
+        picks = [
+            next_exercise(items, 3, [], random.Random(s), review_share=0, model_tier=tier)
+            for s in range(300)
+        ]
+        # Review items use no model: their stated need does not matter.
+        needs = Counter(p.needs_model for p in picks if p is not None and p.kind != "review")
+        assert needs["frontier"] == 0 and needs["capable"] == 0
+        assert picks and all(p is not None for p in picks)
+    capable = [
+        next_exercise(items, 3, [], random.Random(s), review_share=0, model_tier="frontier")
         for s in range(300)
     ]
-    # Review items use no model: their stated need does not matter.
-    needs = Counter(p.needs_model for p in picks if p is not None and p.kind != "review")
-    assert needs["any"] > 2 * needs["frontier"]
+    assert Counter(p.needs_model for p in capable if p is not None)["frontier"] > 0
 
 
 def test_the_same_seed_gives_the_same_pick_whatever_the_bank_order() -> None:
