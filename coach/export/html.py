@@ -540,8 +540,8 @@ def _person(person: LearnerExport, max_level: int, until: datetime) -> str:
     level = (
         "has not been placed yet"
         if d.level is None
-        else f"is at level {d.level}{f' ({_e(d.name)})' if d.name else ''}; the engine is "
-        f"{_e(d.sureness)}"
+        else f"is at level {d.level}{f' ({_e(d.name)})' if d.name else ''}; "
+        + (_e(d.sureness) if d.provisional else f"the engine is {_e(d.sureness)}")
     )
     caps = "".join(_cap_row(getattr(person.capabilities, c)) for c in CAPABILITIES)
     note = f'<p class="muted">{_e(person.evidence_note)}</p>' if person.evidence_note else ""

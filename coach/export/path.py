@@ -238,7 +238,7 @@ def focus_of(
             Focus(
                 skill=weak.code,
                 label=weak.label,
-                why=f"A recurring mistake: {third_person(weak.detail)}",
+                why=f"A recurring mistake: {third_person(weak.detail).rstrip('.')}.",
                 train=[] if catalog is None else _training_for_weakness(catalog, weak, at),
             )
         )
