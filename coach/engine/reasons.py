@@ -91,9 +91,9 @@ def placement_reason(
     """The placement in words. `split_with` is the other level of a split (the upper one)."""
     p_level = probabilities[level - 1]
     if items == 0:
-        source = f"from what you told us ({self_report!r})" if self_report else "at the start"
+        source = f" (from what you told us: {self_report!r})" if self_report else ""
         return (
-            f"You have not taken the placement, so you start at level {level} {source}, "
+            f"You have not taken the placement, so you start at level {level}{source}, "
             "provisionally: your first exercises will show where you are."
         )
     did = (
