@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -183,7 +183,31 @@ def _closest(items: Iterable[Training], level: int) -> list[Training]:
     )[:3]
 
 
+_memo: list[tuple[Catalog, dict[tuple[Any, ...], list[Training]]]] = []
+
+
+def _remembered(
+    catalog: Catalog, key: tuple[Any, ...], compute: Callable[[], list[Training]]
+) -> list[Training]:
+    """What trains a skill at a level, once per catalog: an export asks it for
+    every person, and the answer depends only on the catalog."""
+    if not _memo or _memo[0][0] is not catalog:
+        _memo[:] = [(catalog, {})]
+    found = _memo[0][1]
+    if key not in found:
+        found[key] = compute()
+    return list(found[key])
+
+
 def _training_for_weakness(catalog: Catalog, weakness: Weakness, level: int) -> list[Training]:
+    return _remembered(
+        catalog,
+        ("weakness", weakness.train_graders, weakness.train_mutations, level),
+        lambda: _find_for_weakness(catalog, weakness, level),
+    )
+
+
+def _find_for_weakness(catalog: Catalog, weakness: Weakness, level: int) -> list[Training]:
     exercises = _exercise_items(catalog)
     ids = training_exercises([weakness], exercises)
     found = [
@@ -201,6 +225,16 @@ def _training_for_weakness(catalog: Catalog, weakness: Weakness, level: int) -> 
 
 
 def _training_by(
+    catalog: Catalog, level: int, kinds: Sequence[str], skill: str | None
+) -> list[Training]:
+    return _remembered(
+        catalog,
+        ("by", level, tuple(kinds), skill),
+        lambda: _find_by(catalog, level, kinds, skill),
+    )
+
+
+def _find_by(
     catalog: Catalog, level: int, kinds: Sequence[str], skill: str | None
 ) -> list[Training]:
     def fits(kind: str, skills: Iterable[str]) -> bool:
