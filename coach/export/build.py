@@ -8,6 +8,7 @@ output text is loaded unless the JSON chain needs it.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from coach.engine.evidence import outcome_of
 from coach.engine.judgment_metrics import JudgmentTally
 from coach.engine.replay import LevelEventData
 from coach.engine.role_gap import role_gap
-from coach.export.capabilities import capabilities_of, sureness
+from coach.export.capabilities import CAPABILITIES, capabilities_of, sureness
 from coach.export.chain import WEAKNESS_FIELDS, export_content, sealed
 from coach.export.path import MovesByLevel, gap_words, level_moves, path_of
 from coach.export.records import (
@@ -34,6 +35,7 @@ from coach.export.records import (
     LearnerExport,
     LevelChange,
     LevelEvidence,
+    RoleCapability,
     RoleRollup,
     TeamRollup,
     WeaknessFacts,
@@ -421,6 +423,13 @@ def with_path(
     return person.model_copy(update={"path": found})
 
 
+def _role_capability(people: Sequence[LearnerExport], name: str) -> RoleCapability:
+    shares = [s for p in people if (s := getattr(p.capabilities, name).share) is not None]
+    return RoleCapability(
+        median=statistics.median(shares) if shares else None, people_with_evidence=len(shares)
+    )
+
+
 def team_rollup(learners: Sequence[LearnerExport]) -> TeamRollup:
     """People per demonstrated level, by role, against each role's target."""
 
@@ -451,6 +460,7 @@ def team_rollup(learners: Sequence[LearnerExport]) -> TeamRollup:
                     lv is not None and target is not None and lv < target for lv in levels
                 ),
                 unplaced=sum(lv is None for lv in levels),
+                capabilities={name: _role_capability(people, name) for name in CAPABILITIES},
             )
         )
     return TeamRollup(

@@ -449,28 +449,22 @@ def _watch_lists(export: CapabilityExport) -> str:
     )
 
 
-def _role_capability(people: Sequence[LearnerExport], name: str) -> str:
-    """The median share among the role's people with enough evidence, and how many they are."""
-    shares = sorted(s for p in people if (s := getattr(p.capabilities, name).share) is not None)
-    if not shares:
+def _role_capability(role: RoleRollup, name: str) -> str:
+    found = role.capabilities[name]
+    if found.median is None:
         return '<td class="h-none">not enough evidence yet</td>'
-    mid = len(shares) // 2
-    median = shares[mid] if len(shares) % 2 else (shares[mid - 1] + shares[mid]) / 2
     return (
-        f'<td class="{_band(median)} num">{_pct(median)} '
-        f'<span class="muted">({len(shares)} of {len(people)})</span></td>'
+        f'<td class="{_band(found.median)} num">{_pct(found.median)} '
+        f'<span class="muted">({found.people_with_evidence} of {role.people})</span></td>'
     )
 
 
 def _roles(export: CapabilityExport, top: int) -> str:
-    members: dict[str, list[LearnerExport]] = defaultdict(list)
-    for person in export.learners:
-        members[person.role].append(person)
     rows = "".join(
         f"<tr><td>{_e(r.role_name or r.role)}</td><td class=num>{_e(r.target_level) or '–'}</td>"
         f'<td class="num">{r.people}</td><td class="num">{r.at_or_above_target}</td>'
         f'<td class="num">{r.below_target}</td><td class="num">{r.unplaced}</td>'
-        + "".join(_role_capability(members[r.role], c) for c in CAPABILITIES)
+        + "".join(_role_capability(r, c) for c in CAPABILITIES)
         + "</tr>"
         for r in export.team.by_role
     )

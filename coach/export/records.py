@@ -196,6 +196,13 @@ class LearnerExport(_Model):
     chain: Chain
 
 
+class RoleCapability(_Model):
+    median: float | None = Field(
+        description="Median share among the role's people with enough evidence; None if none."
+    )
+    people_with_evidence: int
+
+
 class RoleRollup(_Model):
     role: str
     role_name: str | None
@@ -205,6 +212,9 @@ class RoleRollup(_Model):
     at_or_above_target: int
     below_target: int
     unplaced: int
+    capabilities: dict[str, RoleCapability] = Field(
+        description="Per capability (produce, judge, fit): the role's median share."
+    )
 
 
 class TeamRollup(_Model):

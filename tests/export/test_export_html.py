@@ -218,6 +218,14 @@ def test_json_carries_capabilities_and_paths_and_still_verifies(world: World) ->
     assert "focus" in ada["path"] and ada["demonstrated"]["sureness"]
     checked = verify_data(data, allow_unsigned=True)
     assert checked.ok and any("path is advice" in note for note in checked.notes)
+    # The role's median capability is checked against its people's records.
+    role = next(r for r in data["team"]["by_role"] if r["role"] == "analyst")
+    assert role["capabilities"]["produce"]["people_with_evidence"] == 1
+    role["capabilities"]["produce"]["median"] = 0.99
+    result = verify_data(data, allow_unsigned=True)
+    assert not result.ok and "capabilities.produce.median" in (result.first or "")
+    role["capabilities"]["produce"]["median"] = ada["capabilities"]["produce"]["share"]
+    assert verify_data(data, allow_unsigned=True).ok
     # A capability figure that its attempts do not give is caught.
     ada["capabilities"]["produce"]["n"] += 1
     result = verify_data(data, allow_unsigned=True)
