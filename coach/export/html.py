@@ -65,7 +65,8 @@ gets most of the value at its target.</li>
 checks. <b>Judge</b>: the share of AI outputs (some with planted mistakes) the person called
 right. <b>Fit</b>: the share of "should AI do this step?" decisions that matched the key.
 Each cell shows the share, the number of attempts behind it (n) and the trend: ↑ up,
-↓ down, → steady over the last 30 days against the 60 days before.</li>
+↓ down, → steady over the last 30 days against the 60 days before (no arrow: too few
+attempts in one of the two periods to compare).</li>
 <li><b>Path</b>: for each person, the two or three skills whose practice would close the
 gap soonest, and the exercises that train them.</li>
 </ul>
