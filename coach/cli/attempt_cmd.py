@@ -151,6 +151,8 @@ def _progress(what: str, done: int, total: int) -> None:
 
 
 def _report(outcome: Any, recorded: Any, seed: int, notes: list[CoachNote]) -> dict[str, Any]:
+    from coach.coaching.model_fit import too_small_note
+
     grade, verdict = outcome.output_grade, outcome.judgment_grade
     mutation = outcome.shown.mutation
     return {
@@ -161,6 +163,8 @@ def _report(outcome: Any, recorded: Any, seed: int, notes: list[CoachNote]) -> d
         "model": outcome.model,
         "output_shown": outcome.shown.text,
         "output_passed": grade.passed if grade else None,
+        # The model, not the prompt, decided this output: it does not count (None otherwise).
+        "model_too_small": too_small_note(outcome),
         "output_score": grade.score if grade else None,
         "checks": [
             {
@@ -200,6 +204,8 @@ def _print(report: dict[str, Any]) -> None:
         _say(f"  {mark} {check['label'] or check['grader']}: {check['reason']}")
     if report["output_score"] is not None:
         _say(f"Output score: {report['output_score']:.2f}")
+    if report["model_too_small"]:
+        _say(report["model_too_small"])
     if report["judgment_feedback"]:
         _say(f"Judgment: {report['judgment_feedback']}")
     if report["coaching"]:

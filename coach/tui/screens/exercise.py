@@ -29,6 +29,8 @@ from textual.widgets import (
 from textual.worker import Worker
 
 from coach import llm
+from coach.engine.evidence import model_below_need
+from coach.runtime.evidence import known_need, known_tier
 from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
 from coach.tui.widgets.output import OutputView
 from coach.tui.widgets.safe import materials_text, plain
@@ -97,7 +99,25 @@ class _Base(Screen[str | None]):
     def header_text(self) -> Text:
         ex = self.exercise
         head = f"{plain(ex.title)}  ·  level {ex.level} {ex.kind} · ~{ex.minutes} min"
-        return Text(head, style="bold")
+        text = Text(head, style="bold")
+        if (warning := self.model_warning()) is not None:
+            text.append(f"\n{warning}", style="italic")
+        return text
+
+    def model_warning(self) -> str | None:
+        """Said before the run: the practice model is too small for this exercise."""
+        if not self.attempt.needs_model:
+            return None
+        try:
+            spec = self.attempt.setup.spec()
+        except llm.ModelError:
+            return None
+        if not model_below_need(known_tier(spec.tier), known_need(str(self.exercise.needs_model))):
+            return None
+        return (
+            f"Needs a capable model: {spec.name} is too small, so this attempt will not count "
+            "towards your level (try it anyway, or go back and pick another)."
+        )
 
 
 class ExerciseScreen(_Base):

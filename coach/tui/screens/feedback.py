@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from coach.coaching.feedback import coaching_notes
+from coach.coaching.model_fit import too_small_note
 from coach.content.models import ReviewExercise
 from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
@@ -52,6 +53,8 @@ def feedback_text(
         verdict = "partial" if grade.partial else "passed" if grade.passed else "not passed"
         score = "" if grade.score is None else f" ({grade.score:.0%})"
         heading(f"Output: {verdict}{score}")
+        if (small := too_small_note(outcome)) is not None:
+            out.append(f"\n{plain(small)}", style="italic")
         for check in grade.checks:
             mark = "?" if check.unscored else ("✓" if check.passed else "✗")
             out.append(f"\n{mark} {plain(check.name)}: {plain(check.reason)}")
