@@ -143,7 +143,8 @@ def _present(values: Iterable[str], text: str | None, case_sensitive: bool = Fal
 def _json(f: Failed, w: Writer) -> CoachNote:
     if f.code in {"text_before", "text_after"}:
         where = "before" if f.code == "text_before" else "after"
-        found = f"The output had extra text {where} the JSON ({f.detail})"
+        extra = f.detail.removeprefix(f"extra text {where} the JSON: ")  # said once
+        found = f"The output had extra text {where} the JSON ({extra})"
         if says(w.prompt, "only"):
             fix = (
                 f"{w.opening} {w.verb('asks')} "
