@@ -29,7 +29,10 @@ def test_library_snapshot(snap_compare) -> None:
 
 
 def test_feedback_with_a_disclosed_flaw_snapshot(snap_compare, fake) -> None:
-    session = Session.open(fake_config(fake.base_url), seed=1, trap_mode="always")
+    config = fake_config(fake.base_url)
+    # A capable model, so the feedback is about the learner (no weak-model note above it).
+    config.models[0] = config.models[0].model_copy(update={"tier": "frontier"})
+    session = Session.open(config, seed=1, trap_mode="always")
     session.save_profile("Ada", "analyst", "fake")
     exercise = session.exercise(RENEWAL)
     fake.queue(Reply(text=exercise.reference.good_output))

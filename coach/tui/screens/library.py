@@ -30,7 +30,7 @@ from coach.tui.widgets.safe import plain
 
 Status = Literal["new", "passed", "failed"]
 STATUSES: tuple[Status, ...] = ("new", "passed", "failed")
-PREVIEW_LINES = 3
+PREVIEW_CHARS = 150  # about two lines at 80 columns: the title and skills fit too
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,10 @@ def preview_text(entry: LibraryEntry, exercise: Any | None) -> Text:
         facts.append("your own: practice only")
     text.append(f"  ({', '.join(facts)})", style="dim")
     if exercise is not None:
-        lines = [line for line in plain(exercise.brief).strip().splitlines() if line.strip()]
-        shown = lines[:PREVIEW_LINES]
-        if len(lines) > PREVIEW_LINES:
-            shown[-1] += " …"
-        text.append("\n" + "\n".join(shown))
+        brief = " ".join(plain(exercise.brief).split())
+        if len(brief) > PREVIEW_CHARS:
+            brief = brief[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+        text.append("\n" + brief)
     if entry.skills:
         text.append(f"\nSkills: {plain(', '.join(entry.skills))}", style="dim")
     return text
