@@ -45,7 +45,7 @@ def next_up_of(exercise: Any) -> NextUp:
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "start", "Next exercise", id="home.next"),
+        Binding("n", "start", "Next", id="home.next"),
         Binding("enter", "start", "Start", show=False, id="home.start"),
         Binding("k", "skip", "Skip", id="home.skip"),
         Binding("l", "open('library')", "Library", id="home.library"),
@@ -53,7 +53,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "open('settings')", "Settings", id="home.settings"),
         Binding("p", "open('placement')", "Placement", id="home.placement"),
         Binding("o", "app.own_task", "My own task", show=False, id="home.own_task"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("q", "app.quit", "Quit", show=False, id="home.quit"),  # 80 columns: see README
     ]
 
     def __init__(self, session: Session | None = None, *, view: HomeView | None = None) -> None:
