@@ -77,6 +77,11 @@ async def test_library_opens_an_exercise_and_a_fresh_family_instance() -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is screen
+        # Back from practice: the filter still holds.
+        assert screen.query_one("#library-kind", Select).value == "prompt"
+        assert all(e.kind == "prompt" for e in screen.shown)
+        screen.query_one("#library-kind", Select).clear()
+        await pilot.pause()
         family_row = next(i for i, e in enumerate(screen.shown) if e.family)
         screen.query_one("#library-table", DataTable).move_cursor(row=family_row)
         await pilot.press("enter")

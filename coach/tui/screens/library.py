@@ -201,9 +201,18 @@ class LibraryScreen(Screen[None]):
         levels = sorted({e.level for e in entries})
         kinds = sorted({e.kind for e in entries})
         skills = sorted({s for e in entries for s in e.skills})
-        self.query_one("#library-level", Select).set_options([(f"Level {n}", n) for n in levels])
-        self.query_one("#library-kind", Select).set_options([(k, k) for k in kinds])
-        self.query_one("#library-skill", Select).set_options([(plain(s), s) for s in skills])
+        options: dict[str, list[tuple[str, object]]] = {
+            "level": [(f"Level {n}", n) for n in levels],
+            "kind": [(k, k) for k in kinds],
+            "skill": [(plain(s), s) for s in skills],
+        }
+        for name, choices in options.items():
+            select = self.query_one(f"#library-{name}", Select)
+            kept = select.value  # back from practice: the filters stay as they were
+            with self.prevent(Select.Changed):
+                select.set_options(choices)
+                if any(value == kept for _, value in choices):
+                    select.value = kept
         self.refresh_rows()
 
     def filters(self) -> tuple[object, object, object, object]:
