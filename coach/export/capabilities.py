@@ -94,9 +94,9 @@ class _Tally:
         return self.good / self.n if self.n >= MIN_EVIDENCE else None
 
 
-def _results(row: AttemptSummary) -> dict[str, bool]:
+def _results(row: AttemptSummary) -> dict[CapabilityName, bool]:
     """What this attempt says about each capability (absent: nothing)."""
-    found: dict[str, bool] = {}
+    found: dict[CapabilityName, bool] = {}
     if row.exercise_private:  # own exercises are practice, as for the level
         return found
     graded = row.output_score is not None or row.output_verdict is not None
