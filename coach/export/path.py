@@ -322,5 +322,7 @@ def path_of(
     return PersonPath(
         sentence=gap_sentence,
         focus=focus_of(catalog, role, level, weaknesses, capabilities),
-        practice_to_move=None if level is None else moves_from(level, moves, role.id if role else None),
+        practice_to_move=(
+            None if level is None else moves_from(level, moves, role.id if role else None)
+        ),
     )
