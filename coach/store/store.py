@@ -443,7 +443,8 @@ class Store:
     def level_events_of(self, learner_ids: Sequence[int]) -> dict[int, list[LevelEvent]]:
         """Level histories of several learners at once, oldest first each."""
         found: dict[int, list[LevelEvent]] = {i: [] for i in learner_ids}
-        query = sa.select(level_events).order_by(level_events.c.at, level_events.c.id)
+        # Recording order, the order the engine decided them (clocks may disagree).
+        query = sa.select(level_events).order_by(level_events.c.id)
         with read_transaction(self._engine) as conn:
             for batch in _chunks(list(learner_ids), 500):
                 for row in conn.execute(query.where(level_events.c.learner_id.in_(batch))):
@@ -455,7 +456,7 @@ class Store:
         query = (
             sa.select(level_events)
             .where(level_events.c.learner_id == learner_id)
-            .order_by(level_events.c.at, level_events.c.id)
+            .order_by(level_events.c.id)  # recording order (clocks may disagree)
         )
         with read_transaction(self._engine) as conn:
             rows = conn.execute(query).all()
