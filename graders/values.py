@@ -171,7 +171,7 @@ NUMBER_RE = re.compile(
       | \d{{1,3}}(?:[{_GROUP_SPACE}]\d{{3}})+(?!\d)
       | \d+
     )?
-    (?P<dec>(?<=\d)\.\d+(?![.\d])|(?<!\d)\.\d+)?
+    (?P<dec>(?<=\d)\.\d+(?!\d|\.\d)|(?<!\d)\.\d+)?  # "8.95." ends a sentence; "1.2.3" is no number
     (?P<frac>[{_FRACTION_CHARS}])?
     (?<=[\d{_FRACTION_CHARS}])
     (?![\w.]\d|\.\d)
