@@ -34,12 +34,19 @@ def model_too_small(outcome: AttemptOutcome) -> bool:
 
 
 def too_small_note(outcome: AttemptOutcome) -> str | None:
-    """The plain-words note for an output a too-small model decided (None otherwise)."""
-    if not model_too_small(outcome):
+    """The plain-words note for a failed output that a model below the exercise's need
+    decided (None otherwise: such failures never count against the learner)."""
+    grade = outcome.output_grade
+    if not model_too_small(outcome) or grade is None or grade.passed:
         return None
-    tier = outcome.model_tier if outcome.model_tier != "unknown" else "of unknown strength"
+    if known_tier(outcome.model_tier) == "unknown":
+        return (
+            f"This model's strength is unknown ({outcome.model}): a failure here says little "
+            "about your prompt, so it does not count against your level. `coach models "
+            "--probe MODEL` measures the model. " + CONNECT
+        )
     return (
-        f"This model ({outcome.model}, {tier}) is too small for this exercise: its output "
-        "says little about your prompt, so this attempt does not count towards your level "
-        "and the checks below grade the model, not you. " + CONNECT
+        f"This model ({outcome.model}, {outcome.model_tier}) is too small for this exercise: "
+        "its output says little about your prompt, so this failure does not count against "
+        "your level and the checks below grade the model, not you. " + CONNECT
     )

@@ -16,11 +16,21 @@ from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.present import Shown
 
 
-def outcome(kind: str, tier: str | None, needs: str = "capable") -> AttemptOutcome:
+def outcome(
+    kind: str, tier: str | None, needs: str = "capable", *, good: bool = False
+) -> AttemptOutcome:
     from datetime import UTC, datetime
 
+    from graders.registry import grade_output
+
+    exercise = load_catalog().exercise("l1-renewal-dates-to-json")
+    assert exercise is not None
+    reference = exercise.reference
+    output = reference.good_output if good else reference.bad_output
+    assert output is not None
     now = datetime.now(UTC)
     return AttemptOutcome(
+        output_grade=grade_output(output, exercise.checks),
         exercise_id="x",
         level=2,
         kind=kind,
@@ -42,8 +52,12 @@ def test_small_and_unknown_models_are_too_small_for_prompt_work() -> None:
     assert not model_too_small(outcome("review", "small"))  # judged, not produced
     assert not model_too_small(outcome("prompt", None))  # no model used
     note = too_small_note(outcome("prompt", "small"))
-    assert note is not None and "does not count towards your level" in note
+    assert note is not None and "does not count against your level" in note
     assert "coach models" in note
+    unknown = too_small_note(outcome("prompt", "unknown"))
+    assert unknown is not None and "strength is unknown" in unknown and "--probe" in unknown
+    # A pass on a weak model is not excused: it is no failure to explain.
+    assert too_small_note(outcome("prompt", "small", good=True)) is None
 
 
 def test_coach_attempt_says_the_model_was_too_small(fake) -> None:

@@ -43,6 +43,6 @@ async def test_a_small_model_is_named_before_the_run_and_in_the_feedback(fake) -
         assert isinstance(app.screen, FeedbackScreen)
         shown = text_of(app.screen.query_one("#feedback"))
         assert "too small for this exercise" in shown
-        assert "does not count towards your level" in shown
+        assert "does not count against your level" in shown
     record = session.history()[-1]
     assert record.model_tier == "small"

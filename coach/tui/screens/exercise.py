@@ -112,7 +112,11 @@ class _Base(Screen[str | None]):
             spec = self.attempt.setup.spec()
         except llm.ModelError:
             return None
-        if not model_below_need(known_tier(spec.tier), known_need(str(self.exercise.needs_model))):
+        tier = known_tier(spec.tier)
+        # Only a tier known to be too small is said before the run (an unknown one may be fine).
+        if tier in (None, "unknown") or not model_below_need(
+            tier, known_need(str(self.exercise.needs_model))
+        ):
             return None
         return (
             f"Needs a capable model: {spec.name} is too small, so this attempt will not count "
