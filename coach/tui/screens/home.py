@@ -90,8 +90,8 @@ class HomeScreen(Screen[None]):
         table.add_columns("Exercise", "Kind", "Output", "Judgment")
         if self.view is not None:
             self.show(self.view)
-        if self.session is not None:
-            self.refresh_view()
+        # The view itself is built on ScreenResume, which follows the first mount too:
+        # building it twice would draw the next exercise twice from the seeded rng.
 
     def on_screen_resume(self) -> None:
         if self.session is not None:
