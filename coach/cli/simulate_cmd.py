@@ -107,6 +107,19 @@ def shipped_bank() -> list[ItemInfo]:
     ]
 
 
+def app_placement_bank(seed: int) -> list[ItemInfo]:
+    """The placement bank as the app builds it (`coach.runtime.placement_bank`, the
+    function the placement screen calls): review and fit, with fresh family
+    instances drawn from the seed, and the authored difficulties."""
+    import random
+
+    from coach.content import load_catalog
+    from coach.runtime.placement_bank import placement_bank, placement_kinds
+
+    rng = random.Random(f"{seed}-placement-bank")
+    return placement_bank(load_catalog(), placement_kinds(), rng, calibrated=False)
+
+
 def format_behaviours(behaviours: dict[str, Any], practice: int) -> str:
     width = max(len(name) for name in behaviours)
     cols = (*BEHAVIOUR_KEYS, "gain_over_twin", "demotions_per_learner")
@@ -202,8 +215,12 @@ def simulate(
     report = run_simulation(config, progress=progress if learners >= 50 else None)
     behaviours: dict[str, Any] = {}
     items: list[ItemInfo] = []
+    placing: list[ItemInfo] | None = None
     if behaviour_learners:
-        items = shipped_bank() if bank == "shipped" else [i.info for i in make_bank(config)]
+        if bank == "shipped":
+            items, placing = shipped_bank(), app_placement_bank(seed)
+        else:
+            items = [i.info for i in make_bank(config)]
         people = PeopleConfig(
             learners=behaviour_learners, seed=seed, practice=practice, params=config.params
         )
@@ -213,14 +230,16 @@ def simulate(
                 click.echo(f"behaviour {name}: {total} learners", err=True)
 
         behaviours = simulate_people(
-            items, people, tuple(only) or tuple(BEHAVIOURS), people_progress
+            items, people, tuple(only) or tuple(BEHAVIOURS), people_progress, placing
         )
         report["behaviours"] = behaviours
+        placement_items = items if placing is None else placing
         report["bank"] = {
             "source": bank,
             "items": len(items),
+            "placement_items": len(placement_items),
             "placement_eligible": {
-                tier: eligible_counts(items, tier, config.params)
+                tier: eligible_counts(placement_items, tier, config.params)
                 for tier in ("frontier", "standard", "small", "unknown")
             },
         }

@@ -308,19 +308,25 @@ def run_person(
     config: PeopleConfig,
     items: Sequence[WorldItem],
     twin: bool = False,
+    placement_ids: frozenset[str] | None = None,
+    practice_ids: frozenset[str] | None = None,
 ) -> PersonOutcome:
+    """One learner's placement on the items `placement_ids` names and practice on
+    those `practice_ids` names (None: every item)."""
     params = config.params
     person = make_person(index, name, config, twin)
     rng = random.Random(f"{config.seed}-run-{index}-{name}-{twin}")
     scale = Scale(params)
     true_level = scale.level_of(person.theta)
-    infos = [item.info for item in items]
     by_id = {item.info.exercise_id: item for item in items}
+    every = [item.info for item in items]
+    placing = [i for i in every if placement_ids is None or i.exercise_id in placement_ids]
+    infos = [i for i in every if practice_ids is None or i.exercise_id in practice_ids]
     tracker = LearnerTracker(params=params, model_tier=person.recorded_tier)
     now = START
     history: list[AttemptEvidence] = []
     while tracker.placing:
-        info = tracker.placement.next_item(infos, rng)
+        info = tracker.placement.next_item(placing, rng)
         if info is None:
             tracker.finish_placement(now)
             break
@@ -410,16 +416,29 @@ def simulate_people(
     config: PeopleConfig = PeopleConfig(),
     behaviours: Sequence[str] = tuple(BEHAVIOURS),
     progress: Callable[[str, int, int], None] | None = None,
+    placement_bank: Sequence[ItemInfo] | None = None,
 ) -> dict[str, Any]:
-    """Every behaviour on the same bank; JSON-ready, one entry per behaviour."""
-    items = world(bank, config.seed, config.params)
+    """Every behaviour on the same bank; JSON-ready, one entry per behaviour.
+
+    `placement_bank`, when given, is what the placement draws on (the app's:
+    review and fit with generated instances), and `bank` is for practice;
+    otherwise `bank` serves both.
+    """
+    ids = practice = None
+    merged = {item.exercise_id: item for item in bank}
+    if placement_bank is not None:
+        ids = frozenset(item.exercise_id for item in placement_bank)
+        practice = frozenset(merged)
+        merged.update({item.exercise_id: item for item in placement_bank})
+    items = world(list(merged.values()), config.seed, config.params)
     result: dict[str, Any] = {}
     for name in behaviours:
         report = BehaviourReport()
         for index in range(config.learners):
-            report.outcomes.append(run_person(index, name, config, items))
+            report.outcomes.append(run_person(index, name, config, items, False, ids, practice))
             if BEHAVIOURS[name].gaming or BEHAVIOURS[name].actor_mix:
-                report.twins.append(run_person(index, name, config, items, twin=True))
+                twin = run_person(index, name, config, items, True, ids, practice)
+                report.twins.append(twin)
             if progress is not None:
                 progress(name, index + 1, config.learners)
         result[name] = summarise(report)

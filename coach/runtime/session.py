@@ -60,8 +60,9 @@ MIN_FOR_D_PRIME = 5
 RECENT = 5  # attempts listed on Home
 
 
-def item_info(exercise: Any) -> ItemInfo:
-    """The engine's view of an exercise, with its calibrated difficulty where there is one."""
+def item_info(exercise: Any, *, calibrated: bool = True) -> ItemInfo:
+    """The engine's view of an exercise, with its calibrated difficulty where there is one
+    (unless `calibrated` is False: the authored one, as a simulation wants)."""
     info = ItemInfo(
         exercise_id=exercise.id,
         level=exercise.level,
@@ -70,7 +71,7 @@ def item_info(exercise: Any) -> ItemInfo:
         skills=tuple(exercise.skills),
         needs_model=known_need(str(exercise.needs_model)),
     )
-    calibration = current_calibration()
+    calibration = current_calibration() if calibrated else None
     return calibration.apply(info) if calibration is not None else info
 
 

@@ -111,6 +111,9 @@ def test_cli_reports_each_behaviour_on_the_shipped_bank() -> None:
     assert report["bank"]["source"] == "shipped" and report["bank"]["items"] >= 60
     eligible = report["bank"]["placement_eligible"]
     assert all(eligible["standard"][level] >= eligible["unknown"][level] for level in "123456")
+    # The app's placement bank (review and fit with family instances): 8 a level at least.
+    assert report["bank"]["placement_items"] > 0
+    assert all(n >= 8 for counts in eligible.values() for n in counts.values())
     table = run_cli(*[a for a in args if a != "--json"], behaviours=True)
     assert "gain_over_twin" in table.stdout and "repeater" in table.stdout
 

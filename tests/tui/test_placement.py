@@ -16,9 +16,10 @@ from coach.config import Config, Learner, ModelEntry
 from coach.content import load_catalog
 from coach.content.models import Kind
 from coach.runtime.fit import grade_fit
+from coach.runtime.placement_bank import placement_bank, placement_kinds
 from coach.runtime.recording import replay_of
 from coach.runtime.session import Session
-from coach.tui.screens.placement import PlacementScreen, build_bank
+from coach.tui.screens.placement import PlacementScreen
 
 sys.path.insert(0, str(Path(__file__).parent))
 from loop_helpers import saved_session
@@ -64,7 +65,7 @@ async def answer_correctly(pilot: Any, screen: PlacementScreen) -> None:
 
 def test_bank_and_fit_grader() -> None:
     catalog = load_catalog()
-    bank = build_bank(catalog)
+    bank = placement_bank(catalog)
     assert bank and {item.kind for item in bank} == {"review", "fit"}
     fit = next(e.exercise for e in catalog.exercises if e.exercise.kind == Kind.FIT)
     right = {step.id: step.answer for step in fit.steps}
@@ -74,6 +75,14 @@ def test_bank_and_fit_grader() -> None:
     assert grade.score is not None and grade.score < 1.0
     (check,) = grade.as_output_grade().checks
     assert fit.steps[0].why.rstrip(".") in check.reason
+
+
+def test_the_screen_places_on_the_shared_bank() -> None:
+    """The screen's bank is `placement_bank` (the one `coach simulate` places on)."""
+    session = make_session()
+    screen = PlacementScreen(session, rng=random.Random(5))
+    assert screen.bank == placement_bank(session.catalog, placement_kinds(), random.Random(5))
+    assert any(item.exercise_id.startswith("fam.") for item in screen.bank)
 
 
 async def test_correct_review_answers_place_within_fifteen() -> None:

@@ -1,9 +1,11 @@
 """Placement: the engine's short adaptive test, item by item, then the result.
 
-The bank is the catalog's `review` and `fit` exercises, which need no model
-and no typing. Prompt exercises join the bank only when the app passes a
-`prompt_item` factory (a screen that runs one prompt exercise and dismisses
-with its `AttemptOutcome`, flagged `placement=True`).
+The bank (`coach.runtime.placement_bank`, shared with `coach simulate`) is the
+catalog's `review` and `fit` exercises, which need no model and no typing,
+plus fresh instances of its review and fit families. Prompt exercises join
+the bank only when the app passes a `prompt_item` factory (a screen that runs
+one prompt exercise and dismisses with its `AttemptOutcome`, flagged
+`placement=True`).
 
 Each item is an `Attempt` flagged placement (the one path every attempt
 takes): graded and recorded in a worker thread, then fed to the engine's
@@ -26,24 +28,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from coach import llm
-from coach.content.families import instance_id
 from coach.content.models import FitExercise, Kind
 from coach.engine.evidence import ItemInfo
 from coach.engine.placement import PlacementResult
 from coach.engine.role_gap import role_gap
 from coach.runtime.attempt import Attempt
 from coach.runtime.evidence import evidence_of
-from coach.runtime.instances import SEED_SPACE, family_info
+from coach.runtime.placement_bank import placement_bank, placement_kinds
 from coach.runtime.present import Shown
 from coach.runtime.recording import RecordedAttempt, replay_of
-from coach.runtime.session import item_info
 from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
 from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 
-PLACEMENT_KINDS = (Kind.REVIEW, Kind.FIT)
-# Fresh instances of each review or fit family offered to one placement.
-FAMILY_DRAWS = 3
 CONFIDENCE_KEYS = {"5": 0.5, "6": 0.6, "7": 0.7, "8": 0.8, "9": 0.9, "0": 1.0}
 DEFAULT_CONFIDENCE = 0.7
 
@@ -54,27 +51,6 @@ def model_tier_of(session: Any) -> str | None:
         return str(session.spec().tier)
     except llm.ModelError:
         return None
-
-
-def build_bank(
-    catalog: Any, kinds: Iterable[str] = PLACEMENT_KINDS, rng: random.Random | None = None
-) -> list[ItemInfo]:
-    """The engine's view of the catalog's exercises of these kinds, plus fresh instances
-    of its generated families of these kinds (`FAMILY_DRAWS` each, seeds from `rng`), so
-    the placement has judgment items at every level to choose from."""
-    wanted = {str(kind) for kind in kinds}
-    rng = rng or random.Random()
-    drawn = [
-        family_info(family, instance_id(family.id, family.version, rng.randrange(SEED_SPACE)))
-        for family in getattr(catalog, "families", [])
-        if str(family.kind) in wanted
-        for _ in range(FAMILY_DRAWS)
-    ]
-    return drawn + [
-        item_info(e)
-        for e in (loaded.exercise for loaded in catalog.exercises)
-        if str(e.kind) in wanted
-    ]
 
 
 @dataclass
@@ -163,15 +139,18 @@ class PlacementScreen(Screen[int | None]):
         session: Any,
         *,
         rng: random.Random | None = None,
-        kinds: Iterable[str] = PLACEMENT_KINDS,
+        kinds: Iterable[str] | None = None,
         prompt_item: Callable[[Attempt], Screen[Attempt | None]] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.rng = rng or random.Random()
         self.prompt_item = prompt_item
-        kinds = list(kinds) + ([Kind.PROMPT] if prompt_item is not None else [])
-        self.bank = build_bank(session.catalog, kinds, self.rng)
+        # The bank `coach simulate` places on too (one function, not a copy).
+        wanted = placement_kinds() if kinds is None else [str(kind) for kind in kinds]
+        if prompt_item is not None:
+            wanted.append(str(Kind.PROMPT))
+        self.bank = placement_bank(session.catalog, wanted, self.rng)
         # The engine as the store has it: a placement under way resumes; after
         # one has finished, a re-take starts (the engine's rule, which the stored
         # attempts replay to, so the level shown is the level stored).
