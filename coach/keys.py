@@ -237,6 +237,58 @@ def get_key(provider: str) -> str | None:
     return _env_get(name) or _keyring_get(name)
 
 
+# --- keys for one server -----------------------------------------------------
+# A key typed with an API base belongs to that server only: it is kept under its
+# own keyring user (`server:<base>`), so it never replaces (or is sent in place
+# of) the provider's key for the provider's own service.
+
+SERVER_USER_PREFIX = "server:"
+
+
+class ServerKeyNotStored(KeysError):
+    def __init__(self, api_base: str, reason: str = "no system keyring is available here"):
+        super().__init__(
+            f"Cannot keep the key for {api_base}: {reason}. Set the provider's environment "
+            "variable instead (OPENAI_API_KEY for an openai/ model), for example in your "
+            "shell profile."
+        )
+
+
+def _server_user(api_base: str) -> str:
+    return SERVER_USER_PREFIX + api_base.strip().rstrip("/")
+
+
+def set_server_key(api_base: str, secret: str) -> str:
+    """Keep a key for the server at `api_base` in the keyring; returns its masked hint.
+
+    Raises InvalidKey or ServerKeyNotStored.
+    """
+    value = clean_secret(secret)
+    if not keyring_available():
+        raise ServerKeyNotStored(api_base)
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(SERVICE, _server_user(api_base), value)
+    except KeyringError as exc:
+        raise ServerKeyNotStored(api_base, _reason(exc, value)) from None
+    return mask(value)
+
+
+def get_server_key(api_base: str) -> str | None:
+    """The key kept for the server at `api_base`, or None."""
+    if not keyring_available():
+        return None
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(SERVICE, _server_user(api_base))
+    except KeyringError:
+        return None
+
+
 def key_status(providers: list[str] | None = None) -> list[KeyStatus]:
     """Where each provider's key is found, with a masked hint. Never the key itself."""
     names = [provider_name(p) for p in providers] if providers else list(PROVIDERS)

@@ -88,7 +88,8 @@ async def _ensure_litellm() -> ModuleType:
 
 
 def resolve_key(spec: ModelSpec, api_key: str | None = None) -> str | None:
-    """The key to send: given > env var / keyring > a dummy for a self-hosted server.
+    """The key to send: given > this server's key > env var / keyring > a dummy for a
+    self-hosted server.
 
     Raises AuthFailed (naming the variable) for a provider that needs a key and has none.
     None lets litellm find credentials its own way (Bedrock, Vertex, Ollama, …).
@@ -97,6 +98,8 @@ def resolve_key(spec: ModelSpec, api_key: str | None = None) -> str | None:
         return api_key
     if spec.is_builtin_local:
         return None
+    if spec.api_base and (for_server := keys.get_server_key(spec.api_base)):
+        return for_server  # typed for this very server: it wins over the provider's key
     if spec.provider:
         found = keys.get_key(spec.provider)
         if found:

@@ -72,3 +72,27 @@ def with_tier(config: Config, spec: ModelSpec, tier: str) -> Config:
         )
     config.models = entries
     return config
+
+
+def with_practice_model(config: Config, spec: ModelSpec) -> tuple[Config, str]:
+    """A copy of the config practising on `spec`, and the name it goes by.
+
+    An entry with the same model string and address is reused; otherwise a new
+    `[[models]]` entry is added, named after the model (numbered if that name is
+    taken by another model). The caller saves it (`coach.config.save_config`).
+    """
+    new = config.model_copy(deep=True)
+    for entry in new.models:
+        if entry.model == spec.model and entry.api_base == spec.api_base:
+            new.model = entry.name
+            return new, entry.name
+    taken = {entry.name for entry in new.models}
+    # `model` names an entry by a single word: the model's own id, numbered if taken.
+    base = "-".join(spec.model.removeprefix("openai/").split()) or spec.model
+    name, number = base, 2
+    while name in taken or name == DEFAULT_LOCAL_MODEL:
+        name, number = f"{base}-{number}", number + 1
+    entry = ModelEntry(name=name, model=spec.model, api_base=spec.api_base, tier=spec.tier)
+    new.models = [*new.models, entry]
+    new.model = name
+    return new, name

@@ -3,7 +3,9 @@
 `discover()` asks the usual ports on 127.0.0.1 (Ollama 11434, LM Studio 1234,
 llama.cpp's server 8080, vLLM 8000) at once, with a short timeout each, for
 their models (`GET /v1/models`; Ollama also `GET /api/tags`). Loopback only:
-nothing here reaches another host. Headless and blocking (standard library
+nothing here reaches another host. `COACH_DISCOVERY_PORTS` replaces the
+usual ports (`9000,9001=LM Studio`; empty: look nowhere), for a server on an
+unusual port and for tests. Headless and blocking (standard library
 HTTP, no litellm): call it from a worker thread. `try_model()` validates a
 model string + api_base + key with a one-token completion.
 """
@@ -11,6 +13,7 @@ model string + api_base + key with a one-token completion.
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -32,6 +35,7 @@ KNOWN_PORTS: tuple[tuple[int, str], ...] = (
     (8080, "llama.cpp server"),
     (8000, "vLLM"),
 )
+PORTS_ENV = "COACH_DISCOVERY_PORTS"
 _MAX_BODY = 2_000_000  # a model list is small; never read an unbounded body
 
 
@@ -96,11 +100,30 @@ def probe_port(
     return FoundServer(port=port, kind=kind, api_base=f"{base}/v1", models=models)
 
 
+def ports_to_look_at() -> tuple[tuple[int, str], ...]:
+    """KNOWN_PORTS, or the ports `COACH_DISCOVERY_PORTS` names (bad entries are skipped)."""
+    text = os.environ.get(PORTS_ENV)
+    if text is None:
+        return KNOWN_PORTS
+    known = dict(KNOWN_PORTS)
+    ports: list[tuple[int, str]] = []
+    for item in text.split(","):
+        number, _, kind = item.partition("=")
+        try:
+            port = int(number.strip())
+        except ValueError:
+            continue
+        if 0 < port < 65536:
+            ports.append((port, kind.strip() or known.get(port, "server")))
+    return tuple(ports)
+
+
 def discover(
     ports: Sequence[tuple[int, str]] | None = None, *, timeout: float = DISCOVERY_TIMEOUT_S
 ) -> list[FoundServer]:
-    """Every server answering on `ports` (default KNOWN_PORTS; all asked at once), in order."""
-    ports = KNOWN_PORTS if ports is None else ports
+    """Every server answering on `ports` (default: `ports_to_look_at()`; all asked at
+    once), in order."""
+    ports = ports_to_look_at() if ports is None else ports
     if not ports:
         return []
     with ThreadPoolExecutor(max_workers=len(ports), thread_name_prefix="coach-discover") as pool:

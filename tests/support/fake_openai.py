@@ -130,6 +130,7 @@ class FakeOpenAI:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.models: list[str] | None = None  # what /v1/models lists (None: BY_MODEL's names)
         self.disconnects = 0  # clients that went away mid-stream
         self._script: deque[Behaviour] = deque()
         self._matches: list[tuple[tuple[str, ...], Behaviour]] = []
@@ -230,7 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.fake._record(Recorded("GET", self.path, self._headers(), None))
         if self.path.rstrip("/") in ("/v1/models", "/models"):
-            self._json(200, {"object": "list", "data": [_model_entry(m) for m in BY_MODEL]})
+            names = list(BY_MODEL) if self.fake.models is None else self.fake.models
+            self._json(200, {"object": "list", "data": [_model_entry(m) for m in names]})
         else:
             self._json(404, _error_body("Not found.", "invalid_request_error", None))
 

@@ -12,11 +12,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from coach.config import Config, ConfigError
 from coach.engine.placement import SELF_REPORT_OPTIONS
 from coach.llm import DEFAULT_LOCAL_MODEL, ModelError
 from coach.llm.choices import configured_models, spec_for
 from coach.runtime.learner import DEFAULT_ROLE
 from coach.tui.messages import OpenScreen
+from coach.tui.widgets.model_connect import ModelConnect, use_model
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -46,12 +48,7 @@ class FirstRunScreen(Screen[None]):
         ]
         role_ids = [value for _, value in roles]
         wanted_role = config.learner.role or DEFAULT_ROLE
-        models = [(spec.name, spec.name) for spec in configured_models(config)]
-        names = [value for _, value in models]
-        entry = config.model_entry(config.model)
-        wanted_model = entry.name if entry else config.model
-        if wanted_model not in names:
-            wanted_model = DEFAULT_LOCAL_MODEL if DEFAULT_LOCAL_MODEL in names else names[0]
+        models, wanted_model = _model_choices(config)
         yield Header()
         with VerticalScroll(id="first-run"):
             yield Static(
@@ -81,6 +78,7 @@ class FirstRunScreen(Screen[None]):
             yield Label("Model to practise with")
             yield Select(models, value=wanted_model, allow_blank=False, id="model", compact=True)
             yield Static("Checking the model…", id="readiness", markup=False)
+            yield ModelConnect(id="connect")
             with Horizontal(id="first-run-actions"):
                 yield Button("Continue", variant="primary", id="continue")
                 yield Button("Take the placement now", id="placement")
@@ -111,6 +109,19 @@ class FirstRunScreen(Screen[None]):
             line.append(f"\n{fix}")
         self.query_one("#readiness", Static).update(line)
 
+    @on(ModelConnect.Connected)
+    def _connected(self, event: ModelConnect.Connected) -> None:
+        """A model that answered its test call becomes the practice model, saved now."""
+        try:
+            name = use_model(self.session, event.spec)
+        except (ConfigError, OSError) as error:
+            self.notify(str(error), severity="error", title="Model not saved")
+            return
+        select = self.query_one("#model", Select)
+        models, _ = _model_choices(self.session.config)
+        select.set_options(models)
+        select.value = name  # checks its readiness again, like any choice
+
     @on(Button.Pressed, "#continue")
     def action_continue(self) -> None:
         self._save(placement=False)
@@ -135,3 +146,14 @@ class FirstRunScreen(Screen[None]):
         self.app.switch_screen(HomeScreen(self.session))
         if placement:
             self.app.post_message(OpenScreen("placement"))
+
+
+def _model_choices(config: Config) -> tuple[list[tuple[str, str]], str]:
+    """The model select's options and the one to show chosen."""
+    models = [(spec.name, spec.name) for spec in configured_models(config)]
+    names = [value for _, value in models]
+    entry = config.model_entry(config.model)
+    wanted = entry.name if entry else config.model
+    if wanted not in names:
+        wanted = DEFAULT_LOCAL_MODEL if DEFAULT_LOCAL_MODEL in names else names[0]
+    return models, wanted

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from coach import keys
 from coach.config import Config, ConfigError, config_path, display_path, save_config
 from coach.llm.choices import configured_models
+from coach.tui.widgets.model_connect import ModelConnect, use_model
 
 SOURCES = {"environment": "environment variable", "keyring": "keyring", "missing": "not set"}
 # Optional models (blank = off): config field → its select.
@@ -153,6 +154,8 @@ class SettingsScreen(Screen[None]):
                     prompt="(none: no suggestions from a coach model)",
                     id="coach-model",
                 )
+            yield Static("Connect a model", classes="section")
+            yield ModelConnect(id="connect")
             yield Static("Practice", classes="section")
             with Horizontal(classes="row"):
                 yield Label("Trap rate")
@@ -335,6 +338,26 @@ class SettingsScreen(Screen[None]):
         self.session.config = new
         self.query_one("#settings-message", Static).update(Text(f"Saved to {display_path(path)}."))
         self.notify("Settings saved")
+
+    def on_model_connect_connected(self, event: ModelConnect.Connected) -> None:
+        """A model that answered its test call is the practice model from now on, saved
+        at once (the other fields keep what is typed until they are saved)."""
+        try:
+            name = use_model(self.session, event.spec)
+        except (ConfigError, OSError) as exc:
+            self.query_one("#settings-message", Static).update(Text(str(exc)))
+            self.notify("The model was not saved.", severity="error")
+            return
+        config = self.config
+        for field, selector in {"model": "#practice-model", **OPTIONAL_MODELS}.items():
+            select = self.query_one(selector, Select)
+            chosen = select.value
+            select.set_options(_model_options(config, getattr(config, field)))
+            if field == "model":
+                select.value = name
+            elif chosen is not Select.NULL:
+                select.value = chosen
+        self.notify(f"Practising with {name} from the next exercise", title="Model saved")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
