@@ -33,6 +33,7 @@ from coach.llm.readiness import Readiness
 from coach.tui.widgets.safe import plain, safe_text
 
 LOOKING = "Looking for model servers on this machine…"
+DETAIL_WIDTH = 60  # an error under a listed model stays on one line at 80 columns
 FIX_NONE = (
     "Start Ollama, LM Studio, llama.cpp's server or vLLM and come back here, or type a model below."
 )
@@ -163,7 +164,10 @@ class ModelConnect(Vertical):
         line.append(plain(spec.model.removeprefix("openai/")))
         line.append(f" — {plain(server.kind)} (port {server.port})", style="dim")
         if tried is not None and not tried.ready:
-            line.append(f"\n  {plain(tried.detail)}", style="red")
+            # One short line under it; the whole message and its fix are below the form.
+            detail = plain(tried.detail)
+            short = detail if len(detail) <= DETAIL_WIDTH else detail[: DETAIL_WIDTH - 1] + "…"
+            line.append(f"\n  {short}", style="red")
         return line
 
     # --- trying a model -----------------------------------------------------
@@ -218,7 +222,7 @@ class ModelConnect(Vertical):
                 # The server wants a key: set the form up so only the key is left to type.
                 self.query_one("#custom-model", Input).value = spec.model
                 self.query_one("#custom-base", Input).value = spec.api_base or ""
-                fix = "Type its key in the API key field below, then choose Test and use."
+                fix = "Type its key in the API key field, then choose Test and use."
             self._say(self._failure(spec.model, result.detail, fix))
             return
         if key:
@@ -238,14 +242,16 @@ class ModelConnect(Vertical):
 
     def _failure(self, model: str, detail: str, fix: str) -> Text:
         line = Text("✗ ", style="bold red")
-        line.append(plain(f"{model}: {detail}"))
+        line.append(plain(f"{model} (nothing saved): {detail}"))
         if fix:
             line.append(f"\n{plain(fix)}")
-        line.append("\nNothing was saved.")
         return line
 
     def _say(self, text: Text) -> None:
-        self.query_one("#connect-result", Static).update(text)
+        result = self.query_one("#connect-result", Static)
+        result.update(text)
+        # The answer is never left below the fold (once laid out at its new height).
+        self.call_after_refresh(result.scroll_visible, animate=False)
 
 
 def _keep_key(spec: ModelSpec, key: str) -> str:
