@@ -129,15 +129,23 @@ async def test_a_listed_model_that_fails_its_test_call_is_marked_and_not_saved(
     assert not config_path().exists()
 
 
-async def test_no_server_found_says_so(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
+async def test_no_server_found_says_so_and_looks_again_when_asked(
+    monkeypatch: pytest.MonkeyPatch, closed_port: int, fake: FakeOpenAI
+) -> None:
     monkeypatch.setenv(PORTS_ENV, str(closed_port))
     app = app_for(session_for(None, named=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         status = text_of(app.screen.query_one("#servers-status"))
         assert f"No model server found on this machine (looked on ports {closed_port})" in status
-        assert "Ollama, LM Studio, llama.cpp's server or vLLM" in status
+        assert "Ollama, LM Studio, llama.cpp's server or vLLM, then Look again" in status
         assert not app.screen.query_one("#found-models", OptionList).display
+
+        fake.models = [GOOD]  # the learner starts a server, then asks again
+        monkeypatch.setenv(PORTS_ENV, f"{fake.port}=vLLM")
+        await pilot.click("#look-again")
+        await settle(app, pilot)
+        assert listed(app) == [f"  {GOOD} — vLLM (port {fake.port})"]
 
 
 async def test_a_server_is_text_never_markup(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,3 +252,23 @@ def test_first_run_with_a_server_found_snapshot(
         await settle(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_without_a_keyring_a_typed_key_is_not_kept_and_nothing_is_saved(
+    fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("coach.keys.keyring_available", lambda: False)
+    session = session_for(None, named=False)
+    app = app_for(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#custom-model", Input).value = "openai/big"
+        app.screen.query_one("#custom-base", Input).value = fake.base_url
+        app.screen.query_one("#custom-key", Input).value = KEY
+        await pilot.click("#custom-try")
+        await settle(app, pilot)
+        said = result_line(app)
+        assert "Cannot keep the key" in said and "OPENAI_API_KEY" in said
+        assert KEY not in said
+        assert app.screen.query_one("#custom-key", Input).value == KEY
+    assert session.config.models == [] and not config_path().exists()

@@ -35,7 +35,7 @@ from coach.tui.widgets.safe import plain, safe_text
 LOOKING = "Looking for model servers on this machine…"
 DETAIL_WIDTH = 60  # an error under a listed model stays on one line at 80 columns
 FIX_NONE = (
-    "Start Ollama, LM Studio, llama.cpp's server or vLLM and come back here, or type a model below."
+    "Start Ollama, LM Studio, llama.cpp's server or vLLM, then Look again; or type a model below."
 )
 
 
@@ -59,6 +59,15 @@ class ModelConnect(Vertical):
     ModelConnect #servers-status, ModelConnect #connect-result {
         color: $text-muted;
         margin-top: 1;
+    }
+    ModelConnect #servers-row {
+        height: auto;
+    }
+    ModelConnect #servers-status {
+        width: 1fr;
+    }
+    ModelConnect #look-again {
+        margin: 1 0 0 1;
     }
     ModelConnect #found-models {
         height: auto;
@@ -93,7 +102,9 @@ class ModelConnect(Vertical):
         self.marks: dict[int, Readiness] = {}  # the listed models already tried
 
     def compose(self) -> ComposeResult:
-        yield Static(LOOKING, id="servers-status", markup=False)
+        with Horizontal(id="servers-row"):
+            yield Static(LOOKING, id="servers-status", markup=False)
+            yield Button("Look again", id="look-again", compact=True, disabled=True)
         yield OptionList(id="found-models", compact=True)
         yield Static("Or type a model (hosted, or a server elsewhere):", id="custom-label")
         with Horizontal(classes="custom-row"):
@@ -120,6 +131,13 @@ class ModelConnect(Vertical):
 
     # --- finding servers ----------------------------------------------------
 
+    @on(Button.Pressed, "#look-again")
+    def _look_again(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.query_one("#servers-status", Static).update(LOOKING)
+        self.query_one("#look-again", Button).disabled = True
+        self.find_servers()
+
     @work(thread=True, exclusive=True, group="discovery")
     def find_servers(self) -> None:
         servers = discover()
@@ -131,6 +149,7 @@ class ModelConnect(Vertical):
         self.marks = {}
         found = self.query_one("#found-models", OptionList)
         status = self.query_one("#servers-status", Static)
+        self.query_one("#look-again", Button).disabled = False
         if not self.listed:
             found.display = False
             what = "No model server found" if not servers else "The servers found list no models"
