@@ -36,6 +36,21 @@ async def shoot(out: Path) -> list[Path]:
 
     # The model check would depend on this machine: show the ready line.
     first_run.check_ready = lambda spec: Readiness(spec, True, "runs on this machine, offline")
+    # So would the servers found on it: show one Ollama with two models.
+    from coach.llm.discovery import FoundServer
+    from coach.tui.widgets import model_connect
+
+    ollama = FoundServer(
+        port=11434,
+        kind="Ollama",
+        api_base="http://127.0.0.1:11434/v1",
+        models=["llama3.2:3b", "qwen2.5:7b-instruct"],
+    )
+
+    def found_here(ports: object = None, *, timeout: float = 0.0) -> list[FoundServer]:
+        return [ollama]
+
+    model_connect.discover = found_here
 
     session = Session.open(seed=1, trap_mode="never")
     app = CoachApp(session=session, warm_up=False)
