@@ -174,6 +174,13 @@ async def test_a_typed_model_with_a_key_is_checked_and_the_key_goes_to_the_keyri
         base = app.screen.query_one("#custom-base", Input)
         key = app.screen.query_one("#custom-key", Input)
 
+        # A hosted model without a key: asked for, before any call.
+        model.value = "anthropic/claude-sonnet-4-5"
+        await pilot.click("#custom-try")
+        await settle(app, pilot)
+        assert "No API key is set for anthropic" in result_line(app)
+        assert "Type its key in the API key field" in result_line(app)
+
         # An address nobody answers at: said plainly, nothing kept, what was typed stays.
         model.value, base.value, key.value = "openai/big", f"http://127.0.0.1:{closed_port}/v1", KEY
         await pilot.click("#custom-try")
@@ -186,6 +193,7 @@ async def test_a_typed_model_with_a_key_is_checked_and_the_key_goes_to_the_keyri
         await pilot.click("#custom-try")
         await settle(app, pilot)
         assert "refused the API key" in result_line(app)
+        assert "Check the key typed" in result_line(app)
         assert key.value == KEY
         assert memory_keyring.secrets == {}
         assert session.config.models == [] and not config_path().exists()

@@ -237,10 +237,13 @@ class ModelConnect(Vertical):
             )
         if not result.ready:
             fix = result.fix
-            if index is not None and "API key" in result.detail:
-                # The server wants a key: set the form up so only the key is left to type.
-                self.query_one("#custom-model", Input).value = spec.model
-                self.query_one("#custom-base", Input).value = spec.api_base or ""
+            if "API key" in result.detail and key:
+                fix = "Check the key typed (copy it again) and the API base, then Test and use."
+            elif "API key" in result.detail:
+                if index is not None:
+                    # The server wants a key: set the form up so only the key is left to type.
+                    self.query_one("#custom-model", Input).value = spec.model
+                    self.query_one("#custom-base", Input).value = spec.api_base or ""
                 fix = "Type its key in the API key field, then choose Test and use."
             self._say(self._failure(spec.model, result.detail, fix))
             return
