@@ -280,3 +280,25 @@ async def test_without_a_keyring_a_typed_key_is_not_kept_and_nothing_is_saved(
         assert KEY not in said
         assert app.screen.query_one("#custom-key", Input).value == KEY
     assert session.config.models == [] and not config_path().exists()
+
+
+async def test_leaving_before_the_servers_answer_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    answered = threading.Event()
+
+    def slow_discover() -> list[FoundServer]:
+        answered.wait(5)
+        return []
+
+    monkeypatch.setattr("coach.tui.widgets.model_connect.discover", slow_discover)
+    session = session_for(None, named=False)
+    app = app_for(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Ada")
+        await pilot.press("f5")
+        await pilot.pause()
+        answered.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)

@@ -144,6 +144,8 @@ class ModelConnect(Vertical):
         self.app.call_from_thread(self.show_servers, servers)
 
     def show_servers(self, servers: list[FoundServer]) -> None:
+        if not self.is_attached:  # the learner moved on before the answer came
+            return
         self.servers = servers
         self.listed = [spec for server in servers for spec in server.specs()]
         self.marks = {}
