@@ -14,9 +14,11 @@ The evidence (see docs/engine.md for the full response model)
     (the default, chosen by simulation) the output passes (score >= 0.7) or
     fails, P(pass) = c + (1 - c) σ(θ - b); partial credit on a failing output
     is not a partial success. Fit exercises (multiple choice per step) keep
-    their score as a fractional observation with the chance floor c = 1/3 of
-    a step. The weights are 1 unless the model was below the exercise's need
-    or of unknown strength (then a pass counts a quarter, a failure nothing).
+    their chance floor c = 1/3 of a step; the steps of one attempt share
+    its luck (`fit_model = "luck"`: the share right is read as 8 steps at
+    ability θ + e, e ~ N(0, 1) integrated out). The weights are 1 unless the
+    model was below the exercise's need or of unknown strength (then a pass
+    counts a quarter, a failure nothing).
     Judgment (is this output wrong?): a two-high-threshold signal-detection
     model. The reader detects the truth with d = (1 - lapse) σ(θ - b);
     otherwise they guess "wrong" with their own bias g. So a "wrong" call on a
@@ -146,6 +148,71 @@ def _mixture_table(b: float, log_lr: float, lo: float, hi: float, n: int) -> tup
     grid = _grid(lo, hi, n)
     lr = math.exp(log_lr)
     return tuple(math.log(sigmoid(t - b) * lr + 1.0 - sigmoid(t - b)) for t in grid)
+
+
+# 9-point Gauss–Hermite rule for a standard normal (nodes; weights summing to 1).
+_GH_NODES = (
+    -4.5127458634,
+    -3.205429002856,
+    -2.076847978678,
+    -1.023255663789,
+    0.0,
+    1.023255663789,
+    2.076847978678,
+    3.205429002856,
+    4.5127458634,
+)
+_GH_WEIGHTS = (
+    2.234584401e-05,
+    0.00278914132123,
+    0.04991640676522,
+    0.24409750289494,
+    0.40634920634921,
+    0.24409750289494,
+    0.04991640676522,
+    0.00278914132123,
+    2.234584401e-05,
+)
+
+
+def _fit_log_lik(
+    theta: float, b: float, right: float, steps: int, floor: float, sd: float
+) -> float:
+    """log ∫ p^right (1 − p)^(steps − right) φ(e) de, p = floor + (1 − floor) σ(θ − b + sd·e)."""
+    terms = []
+    for node, weight in zip(_GH_NODES, _GH_WEIGHTS, strict=True):
+        p = floor + (1.0 - floor) * sigmoid(theta - b + sd * node)
+        q = max(1.0 - p, _TINY)
+        terms.append(math.log(weight) + right * math.log(p) + (steps - right) * math.log(q))
+    top = max(terms)
+    return top + math.log(sum(math.exp(t - top) for t in terms))
+
+
+@lru_cache(maxsize=8192)
+def _fit_luck_table(
+    b: float, score: float, floor: float, steps: int, sd: float, lo: float, hi: float, n: int
+) -> tuple[float, ...]:
+    """The fit likelihood over the grid: `score` × `steps` steps right, one shared luck."""
+    right = score * steps
+    return tuple(_fit_log_lik(t, b, right, steps, floor, sd) for t in _grid(lo, hi, n))
+
+
+@lru_cache(maxsize=65536)
+def fit_luck_information(theta: float, b: float, floor: float, steps: int, sd: float) -> float:
+    """Expected Fisher information of one fit attempt under the luck model (numerically:
+    Σ_k P(k)′² / P(k) over the counts k of steps right)."""
+    h = 0.05
+
+    def probs(t: float) -> list[float]:
+        return [
+            math.comb(steps, k) * math.exp(_fit_log_lik(t, b, k, steps, floor, sd))
+            for k in range(steps + 1)
+        ]
+
+    mid, up, down = probs(theta), probs(theta + h), probs(theta - h)
+    return sum(
+        ((u - d) / (2 * h)) ** 2 / max(m, _TINY) for m, u, d in zip(mid, up, down, strict=True)
+    )
 
 
 def score_log_lr(score: float, params: EngineParams = DEFAULT_PARAMS) -> float:
@@ -450,9 +517,17 @@ def item_information(
         weak = kind not in MODEL_FREE_KINDS and model_below_need(model_tier, needs_model)
         weight = params.weak_success_weight if weak else 1.0
         floor = chance_floor(kind, params)
-        if floor > 0.0:
+        if floor > 0.0 and params.fit_model == "luck":
+            # Rounded: the placement asks at every step for every item (cached).
+            at = round(theta, 2)
+            info += weight * fit_luck_information(
+                at, round(b, 4), floor, params.fit_steps, params.fit_luck_sd
+            )
+            has_output = False
+        elif floor > 0.0:
             weight *= params.fit_steps_weight
-        info += weight * output_information(theta, b, floor)
+        if has_output:
+            info += weight * output_information(theta, b, floor)
     if has_judgment:
         joint = params.joint_judgment_weight if has_output else 1.0
         info += joint * judgment_information(theta, b)
@@ -525,7 +600,16 @@ class AbilityState:
             w_s, w_f = weight * w_s, weight * w_f
             score = evidence.output_score
             floor = chance_floor(evidence.kind, params)
-            if floor > 0.0:
+            if floor > 0.0 and params.fit_model == "luck" and w_s == w_f and w_s > 0:
+                table = _fit_luck_table(
+                    b, score, floor, params.fit_steps, params.fit_luck_sd, *self.combined.key
+                )
+                for posterior in (*targets, self.producing):
+                    posterior.add(table, w_s)
+                self.n_output += 1
+                output_counted = True
+                score = -1.0  # taken
+            elif floor > 0.0:
                 w_s, w_f = w_s * params.fit_steps_weight, w_f * params.fit_steps_weight
             elif params.output_model == "binary":
                 score = 1.0 if output_pass(score, evidence.output_verdict, params) else 0.0

@@ -33,6 +33,14 @@ class EngineParams:
     # A fit exercise's steps (7–8) are not independent draws: its score counts as
     # this many Bernoulli observations of one step (less than the steps, more than 1).
     fit_steps_weight: float = 5.0
+    # "luck" (default): a fit attempt's steps share one reading of the workflow, so
+    # its share of steps right is read as `fit_steps` steps whose ability is shifted
+    # by one luck e ~ N(0, fit_luck_sd²) (integrated out): a mixed score says less
+    # than the same share over independent steps. "steps": `fit_steps_weight`
+    # Bernoulli observations. (Chosen by simulation: docs/engine.md, "Placement".)
+    fit_model: str = "luck"
+    fit_steps: int = 8
+    fit_luck_sd: float = 1.0
     weak_success_weight: float = 0.25  # output success from a model below the need
     weak_failure_weight: float = 0.0  # output failure from a model below the need
     # Every signal of an attempt on the learner's own exercise: nothing for the level.
@@ -66,7 +74,7 @@ class EngineParams:
     self_report_sd: float = 2.0
 
     # --- placement ---------------------------------------------------------------
-    placement_stop_mass: float = 0.8
+    placement_stop_mass: float = 0.85
     placement_min_items: int = 4
     placement_max_items: int = 15
     placement_top_k: int = 2  # randomise among this many most informative items

@@ -1,7 +1,9 @@
 """Simulated people who break the engine's assumptions, behaviour by behaviour.
 
 `coach simulate` runs these on the bank the app ships (the caller passes it
-as `ItemInfo`s: the engine never imports the content) or on a synthetic one.
+as `ItemInfo`s: the engine never imports the content; the placement draws on
+the app's own placement bank, `coach.runtime.placement_bank`, and practice on
+the shipped exercises) or on a synthetic one.
 Pure and seeded: a learner's run depends only on the seed, its index and its
 behaviour.
 
@@ -19,7 +21,9 @@ The world (every learner)
       they guess "wrong" with their bias g. A planted flaw is shown 30 % of
       the time. Review items show a recorded output, wrong 60 % of the time
       (3 of 5 in the shipped bank).
-    * Fit exercises: 8 steps, each known with σ(θ_produce − b + N(0, 0.5²));
+    * Fit exercises: 8 steps, each known with σ(θ_produce − b + e + N(0, 0.5²)),
+      e the attempt's luck as above, shared by its steps (one reading of the
+      workflow: without it the steps were independent, kinder to the engine);
       an unknown step is guessed (1 in 3 right: the screen asks for one of
       three answers), or, for "no_guessing", answered wrong (a learner who
       falls back on a fixed wrong answer).
@@ -60,6 +64,7 @@ JUDGED_SHARE = 0.85
 LAPSE = 0.03
 ATTEMPT_NOISE = 0.6
 DIFFICULTY_NOISE = 0.3
+FIT_LUCK = 1.0  # the steps of one fit attempt share its luck (one reading of the workflow)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,8 @@ def respond(
     if info.kind == "fit":
         right = 0
         for _ in range(FIT_STEPS):
-            knows = rng.random() < sigmoid(person.produce - b + know + rng.gauss(0, 0.5))
+            step = person.produce - b + know + FIT_LUCK * luck + rng.gauss(0, 0.5)
+            knows = rng.random() < sigmoid(step)
             if knows or (person.behaviour.guess_fit and rng.random() < 1 / 3):
                 right += 1
         score = right / FIT_STEPS

@@ -161,4 +161,5 @@ def test_the_progress_line_states_the_stopping_rule() -> None:
     run(placement, lambda item, rng: (1.0, True))
     line = placement.progress()
     assert line.startswith(f"Placement · exercise {placement.items + 1} of at most 15 · level 6")
-    assert "it ends at 80 %" in line and "about" not in line
+    stop = round(DEFAULT_PARAMS.placement_stop_mass * 100)
+    assert f"it ends at {stop} %" in line and "about" not in line
