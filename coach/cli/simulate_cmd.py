@@ -120,6 +120,15 @@ def app_placement_bank(seed: int) -> list[ItemInfo]:
     return placement_bank(load_catalog(), placement_kinds(), rng, calibrated=False)
 
 
+def format_bank(bank: dict[str, Any]) -> str:
+    """The placement bank's eligible items per level, one line per model tier."""
+    lines = [f"placement bank: {bank['placement_items']} items; eligible per level 1..6:"]
+    for tier, counts in bank["placement_eligible"].items():
+        cells = " ".join(f"{counts[level]:>3}" for level in sorted(counts))
+        lines.append(f"  {tier:<9} {cells}")
+    return "\n".join(lines)
+
+
 def format_behaviours(behaviours: dict[str, Any], practice: int) -> str:
     width = max(len(name) for name in behaviours)
     cols = (*BEHAVIOUR_KEYS, "gain_over_twin", "demotions_per_learner")
@@ -250,3 +259,4 @@ def simulate(
         if behaviours:
             click.echo("")
             click.echo(format_behaviours(behaviours, practice))
+            click.echo(format_bank(report["bank"]))

@@ -116,6 +116,7 @@ def test_cli_reports_each_behaviour_on_the_shipped_bank() -> None:
     assert all(n >= 8 for counts in eligible.values() for n in counts.values())
     table = run_cli(*[a for a in args if a != "--json"], behaviours=True)
     assert "gain_over_twin" in table.stdout and "repeater" in table.stdout
+    assert "placement bank:" in table.stdout
 
 
 def test_people_are_deterministic_and_twins_are_the_same_person() -> None:
