@@ -1,6 +1,7 @@
 """Content: levels, roles and exercises, loaded from TOML and validated."""
 
-from coach.content.loader import Catalog, LoadedExercise, Problem, load_catalog
+from coach.content.files import Problem
+from coach.content.loader import Catalog, LoadedExercise, load_catalog
 from coach.content.models import Exercise, Kind, Level, Role
 from coach.content.sources import all_sources, builtin_source, pack_source
 

@@ -13,68 +13,146 @@ catalog: it is on the start-up path.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import Any, NamedTuple
 
 from coach.paths import config_file, data_dir, default_database_url
 
-VIEW_VERSION = 1
+# Named tuples, not pydantic models or dataclasses: this module is on the
+# start-up path, and building those classes costs more than drawing Home's text.
+# `home.json` is coach's own cache; `_view_from` checks every field it reads.
+
+VIEW_VERSION = 2  # 2: named tuples (Point.index became Point.number)
 
 
-class NextUp(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class NextUp(NamedTuple):
     exercise_id: str
     title: str
     kind: str
     level: int
 
 
-class RecentRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RecentRow(NamedTuple):
     exercise_id: str
     kind: str
     output: str  # "85%" or "–"
     judged: str  # ✓, ✗ or –
 
 
-class Point(BaseModel):
+class Point(NamedTuple):
     """The learner after one attempt, for the progress chart."""
 
-    model_config = ConfigDict(frozen=True)
-
-    index: int
+    number: int  # the attempt's position in the learner's history, from 1
     at: datetime
     level: int | None
     ability: float  # level k's centre maps to k
     theta: float
 
 
-class HomeView(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    version: int = VIEW_VERSION
+class HomeView(NamedTuple):
     learner_id: int
     head_hash: str  # the chain head this view reflects
     config_mtime: float  # the config file's mtime when built (a role change shows)
     level: int
+    judgment: str  # in plain words
     level_name: str | None = None
     level_summary: str | None = None
     placing: bool = False
     target: str = "No role set."
-    judgment: str  # in plain words
     judgment_detail: str = ""  # the numbers behind it
     streak: int = 0
     next_up: NextUp | None = None
-    weaknesses: list[tuple[str, str]] = []  # (label, detail), worst first
-    recent: list[RecentRow] = []
-    problems: list[str] = []
-    points: list[Point] = []
+    weaknesses: Sequence[tuple[str, str]] = ()  # (label, detail), worst first
+    recent: Sequence[RecentRow] = ()
+    problems: Sequence[str] = ()
+    points: Sequence[Point] = ()
+    version: int = VIEW_VERSION
+
+    def to_json(self) -> str:
+        data = self._asdict()
+        data["next_up"] = None if self.next_up is None else self.next_up._asdict()
+        data["recent"] = [row._asdict() for row in self.recent]
+        data["points"] = [{**p._asdict(), "at": p.at.isoformat()} for p in self.points]
+        return json.dumps(data, ensure_ascii=False)
+
+
+class _Bad(ValueError):
+    """The saved view does not have the shape this version writes."""
+
+
+def _typed(data: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    value = data[name]
+    # bool is an int in Python; a level or count that is a bool is not what we wrote.
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _tuple(kind)):
+        raise _Bad(name)
+    return value
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _optional(data: dict[str, Any], name: str, kind: type) -> Any:
+    return None if data[name] is None else _typed(data, name, kind)
+
+
+def _point(data: dict[str, Any]) -> Point:
+    return Point(
+        number=_typed(data, "number", int),
+        at=datetime.fromisoformat(_typed(data, "at", str)),
+        level=_optional(data, "level", int),
+        ability=float(_typed(data, "ability", (int, float))),
+        theta=float(_typed(data, "theta", (int, float))),
+    )
+
+
+def _view_from(data: Any) -> HomeView:
+    if not isinstance(data, dict):
+        raise _Bad("view")
+    up = data["next_up"]
+    if up is not None and not isinstance(up, dict):
+        raise _Bad("next_up")
+    return HomeView(
+        version=_typed(data, "version", int),
+        learner_id=_typed(data, "learner_id", int),
+        head_hash=_typed(data, "head_hash", str),
+        config_mtime=float(_typed(data, "config_mtime", (int, float))),
+        level=_typed(data, "level", int),
+        level_name=_optional(data, "level_name", str),
+        level_summary=_optional(data, "level_summary", str),
+        placing=_typed(data, "placing", bool),
+        target=_typed(data, "target", str),
+        judgment=_typed(data, "judgment", str),
+        judgment_detail=_typed(data, "judgment_detail", str),
+        streak=_typed(data, "streak", int),
+        next_up=None
+        if up is None
+        else NextUp(
+            exercise_id=_typed(up, "exercise_id", str),
+            title=_typed(up, "title", str),
+            kind=_typed(up, "kind", str),
+            level=_typed(up, "level", int),
+        ),
+        weaknesses=[
+            (str(label), str(detail)) for label, detail in _typed(data, "weaknesses", list)
+        ],
+        recent=[
+            RecentRow(
+                exercise_id=_typed(row, "exercise_id", str),
+                kind=_typed(row, "kind", str),
+                output=_typed(row, "output", str),
+                judged=_typed(row, "judged", str),
+            )
+            for row in _typed(data, "recent", list)
+        ],
+        problems=[str(problem) for problem in _typed(data, "problems", list)],
+        points=[_point(point) for point in _typed(data, "points", list)],
+    )
 
 
 def judgment_words(
@@ -122,7 +200,7 @@ def save_view(view: HomeView) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(view.model_dump_json(), encoding="utf-8")
+        tmp.write_text(view.to_json(), encoding="utf-8")
         os.replace(tmp, path)
 
 
@@ -151,8 +229,8 @@ def _sqlite_head(learner_id: int) -> str | None:
 def cached_view() -> tuple[HomeView, bool] | None:
     """The saved view and whether it is known current; None when there is none usable."""
     try:
-        view = HomeView.model_validate_json(cache_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError, ValidationError):
+        view = _view_from(json.loads(cache_file().read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):  # _Bad and JSON errors are ValueErrors
         return None
     if view.version != VIEW_VERSION or view.config_mtime != _config_mtime():
         return None

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from coach.content.loader import LoadedExercise, Problem
+from coach.content.files import Problem
+from coach.content.loader import LoadedExercise
 from coach.content.models import Kind
 from coach.content.sources import BUILTIN
 from coach.content.trust import grade_trust

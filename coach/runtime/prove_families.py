@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from coach.content.families import Family, Instance
-from coach.content.loader import LoadedExercise, Problem
+from coach.content.files import Problem
+from coach.content.loader import LoadedExercise
 from coach.content.sources import BUILTIN
 from coach.runtime.prove import prove
 

@@ -13,7 +13,8 @@ unscored with a message saying how to trust the pack.
 
 from __future__ import annotations
 
-from coach.content.loader import Catalog, LoadedExercise, Problem
+from coach.content.files import Problem
+from coach.content.loader import Catalog, LoadedExercise
 from coach.content.sources import BUILTIN
 from graders.python_check import UNTRUSTED
 

@@ -321,7 +321,7 @@ class Session:
             theta = ability.theta()
             points.append(
                 Point(
-                    index=index,
+                    number=index,
                     at=evidence.at,
                     level=tracker.level,
                     ability=theta / ability.scale.spacing + mid,

@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from coach.content.loader import Catalog, Problem, read_toml, validation_problems
+from coach.content.files import Problem, read_toml, validation_problems
+from coach.content.loader import Catalog
 from coach.content.models import Kind
 from coach.engine.select import SprintFilter
 

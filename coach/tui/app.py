@@ -10,9 +10,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from coach.tui.messages import OpenScreen, Practise
+from coach.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session
@@ -84,22 +85,34 @@ class CoachApp(App[None]):
         self.session = session
         self.warm = warm_up
 
+    def get_default_screen(self) -> Screen[Any]:
+        """A returning learner's Home, from the view the last session saved.
+
+        Drawn at once, as the bottom of the stack (one screen to lay out before
+        the first paint), while the session opens in a thread. Without a usable
+        saved view it is Textual's blank screen, under a loading screen.
+        """
+        if self.session is None:
+            from coach.runtime.home_view import cached_view
+
+            cached = cached_view()
+            if cached is not None:
+                from coach.tui.screens.home import HomeScreen
+
+                return HomeScreen(view=cached[0])
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self.session is not None:
             self._start(self.session)
             return
-        # The database (perhaps a team's PostgreSQL) and the content load off the
-        # UI thread, so the first screen draws at once: a returning learner's
-        # Home from the view the last session saved, else a loading screen.
-        from coach.runtime.home_view import cached_view
+        from coach.tui.screens.home import HomeScreen
 
-        cached = cached_view()
-        if cached is not None:
-            from coach.tui.screens.home import HomeScreen
-
-            self.push_screen(HomeScreen(view=cached[0]))
-        else:
+        if not isinstance(self.screen, HomeScreen):
             self.push_screen(LoadingScreen())
+        # The database (perhaps a team's PostgreSQL) and the content load off the
+        # UI thread once the first screen is painted: the opening thread's imports
+        # would otherwise compete with that paint for the interpreter.
         self.call_after_refresh(
             self.run_worker, self._open_session, thread=True, group="open", exit_on_error=False
         )
@@ -119,7 +132,14 @@ class CoachApp(App[None]):
         self.call_from_thread(self._start, session)
 
     def _show_problem(self, message: str) -> None:
-        self.switch_screen(ProblemScreen(message))
+        self._replace_top(ProblemScreen(message))
+
+    def _replace_top(self, screen: Screen[Any]) -> None:
+        """Switch the top screen, but never the bottom one: Textual's stack must not empty."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def _start(self, session: Session) -> None:
         self.session = session
@@ -134,7 +154,7 @@ class CoachApp(App[None]):
         first = FirstRunScreen if session.is_first_run else HomeScreen
         if isinstance(self.screen, HomeScreen) and self.screen.session is None:
             if session.is_first_run:  # the saved view was someone else's: start over
-                self.switch_screen(FirstRunScreen(session))
+                self._replace_top(FirstRunScreen(session))
             else:
                 self.screen.attach(session)
         elif isinstance(self.screen, LoadingScreen):

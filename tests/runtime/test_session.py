@@ -127,7 +127,7 @@ def test_progress_replays_level_and_ability_attempt_by_attempt() -> None:
     for verdict in ("ok", "wrong", "ok", "ok"):
         _judge_review(session, verdict)
     points = session.progress()
-    assert [p.index for p in points] == [1, 2, 3, 4]
+    assert [p.number for p in points] == [1, 2, 3, 4]
     assert [p.at for p in points] == [r.finished_at for r in session.history()]
     assert points[-1].level == session.level
     tracker = LearnerTracker()

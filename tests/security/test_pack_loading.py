@@ -15,7 +15,7 @@ from hostile import exercise_table, write_pack
 from coach.cli import main
 from coach.config.trust import pack_hash
 from coach.content import load_catalog
-from coach.content.loader import MAX_NESTING, nesting
+from coach.content.files import MAX_NESTING, nesting
 from coach.content.sources import builtin_source, pack_source
 from coach.packfiles import MAX_FILE_BYTES
 from coach.runtime.serving import withhold_unproven

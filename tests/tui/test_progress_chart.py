@@ -26,7 +26,7 @@ def _judge_review(session: Session, verdict: str) -> None:
 
 def _point(index: int, level: int | None, ability: float) -> Point:
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=index)
-    return Point(index=index, at=at, level=level, ability=ability, theta=(ability - 3.5) * 2)
+    return Point(number=index, at=at, level=level, ability=ability, theta=(ability - 3.5) * 2)
 
 
 def test_render_chart_draws_one_row_per_level_and_fits_the_width() -> None:

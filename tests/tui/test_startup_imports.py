@@ -8,13 +8,22 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "alembic", "litellm", "coach.content", "coach.store", "graders")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "litellm",
+    "coach.content",
+    "coach.store",
+    "graders",
+    "click",
+    "pydantic",
+)
 
 
 def test_the_app_and_home_import_nothing_heavy() -> None:
     code = (
         "import json, sys\n"
-        "import coach.cli, coach.tui.app, coach.tui.screens.home, coach.runtime.home_view\n"
+        "import coach.entry, coach.tui.app, coach.tui.screens.home, coach.runtime.home_view\n"
         f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     )
     result = subprocess.run(

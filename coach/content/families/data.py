@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.content.families.base import Family, Generated
 from coach.content.families.material import Draw
+from coach.content.files import Problem, read_toml, validation_problems
 from coach.content.models import ID_PATTERN, Kind
 
 SUFFIX = ".family.toml"
@@ -113,7 +114,6 @@ def family_of(specs: list[DataFamilyFile], source: str, trusted: bool) -> Family
 
 def load_data_families(source: Any, known: Iterable[Family]) -> tuple[list[Family], list[Any]]:
     """The data-only families of one pack source, and the problems found loading them."""
-    from coach.content.loader import Problem, read_toml, validation_problems
     from coach.packfiles import PackFileError, pack_files
 
     root: Path = source.exercises_dir

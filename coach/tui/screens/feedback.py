@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from coach.coaching.feedback import coaching_notes
 from coach.coaching.model_fit import too_small_note
@@ -18,6 +18,7 @@ from coach.runtime.fit import FitGrade
 from coach.runtime.outcome import AttemptOutcome
 from coach.runtime.recording import RecordedAttempt
 from coach.tui.widgets.critique import CritiquePanel
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.output import usage_line
 from coach.tui.widgets.run_details import RunDetails
 from coach.tui.widgets.safe import plain

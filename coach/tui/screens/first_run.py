@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from coach.config import Config, ConfigError
 from coach.engine.placement import SELF_REPORT_OPTIONS
@@ -18,6 +18,7 @@ from coach.llm import DEFAULT_LOCAL_MODEL, ModelError
 from coach.llm.choices import configured_models, spec_for
 from coach.runtime.learner import DEFAULT_ROLE
 from coach.tui.messages import OpenScreen
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.model_connect import ModelConnect, use_model
 
 if TYPE_CHECKING:

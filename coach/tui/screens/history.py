@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from coach.sanitise import sanitise as clean_output  # one sanitiser: controls, bidi, invisibles
 from coach.store import AttemptRecord
+from coach.tui.widgets.footer import Footer
 
 
 def as_text(value: object, style: str = "") -> Text:

@@ -7,17 +7,22 @@ then the session's own, built in a worker thread whenever Home shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
-from coach.runtime.home_view import HomeView, NextUp
+from coach.runtime.home_view import HomeView, NextUp, RecentRow
 from coach.tui.messages import OpenScreen, Practise
+from coach.tui.widgets.action_label import ActionLabel
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.progress_chart import ProgressChart
 from coach.tui.widgets.safe import plain, safe_text
 
@@ -43,6 +48,81 @@ def next_up_of(exercise: Any) -> NextUp:
     )
 
 
+def level_text(view: HomeView) -> Text:
+    level = Text(f"Level {view.level}", style="bold")
+    if view.level_name:
+        level.append(f" · {plain(view.level_name)}", style="bold")
+    if view.level_summary:
+        level.append(f"\n{plain(view.level_summary)}")
+    if view.placing:
+        level.append("\nNot placed yet: press p for the placement, or just start.")
+    return level
+
+
+def judgment_text(view: HomeView) -> Text:
+    judgment = safe_text(view.judgment)
+    if view.judgment_detail:
+        judgment.append(f"\n  {view.judgment_detail}", style="dim")
+    return judgment
+
+
+def streak_text(view: HomeView) -> Text:
+    days = view.streak
+    return Text(f"Streak: {days} day{'s' if days != 1 else ''} in a row")
+
+
+def next_text(view: HomeView) -> Text:
+    up = view.next_up
+    if up is None:
+        return Text("Next: no exercise available at your level.")
+    return Text(f"Next: {plain(up.title)} ({up.kind}, level {up.level})")  # text, never markup
+
+
+def problems_text(view: HomeView) -> Text:
+    text = Text(f"{len(view.problems)} content problem(s) (run `coach check`):")
+    for problem in view.problems[:3]:
+        text.append(f"\n{plain(problem)}")
+    return text
+
+
+def weaknesses_text(view: HomeView) -> Text:
+    """The learner's recurring weaknesses, worst first."""
+    text = Text()
+    for label, detail in view.weaknesses[:WEAKNESSES]:
+        if text:
+            text.append("\n")
+        text.append(f"• {plain(label)}", style="bold")
+        text.append(f": {plain(detail)}")
+    return text
+
+
+def recent_table(rows: Sequence[RecentRow]) -> Table:
+    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", show_edge=False)
+    for column in ("Exercise", "Kind", "Output", "Judgment"):
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(
+            *(Text(plain(cell)) for cell in (row.exercise_id, row.kind, row.output, row.judged))
+        )
+    if not rows:
+        table.add_row(Text("(none yet)"), "", "", "")
+    return table
+
+
+# What each part of Home shows, by widget id.
+PARTS: dict[str, Callable[[HomeView], RenderableType]] = {
+    "level": level_text,
+    "target": lambda view: safe_text(view.target),
+    "judgment": judgment_text,
+    "streak": streak_text,
+    "next": next_text,
+    "problems": problems_text,
+    "weaknesses": weaknesses_text,
+    "recent": lambda view: recent_table(view.recent),
+}
+SHOWN_IF_ANY = ("problems", "weaknesses")  # hidden (title too) when the view has none
+
+
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "start", "Next", id="home.next"),
@@ -65,33 +145,43 @@ class HomeScreen(Screen[None]):
         self.skipped: set[str] = set()  # skipped with `k` (exercise or family ids)
 
     def compose(self) -> ComposeResult:
+        view = self.view
         yield Header()
         with VerticalScroll(id="home"):
-            yield Static("Reading your practice record…", id="level", markup=False)
-            yield Static(id="target", markup=False)
-            yield Static(id="judgment", markup=False)
-            yield Static(id="streak", markup=False)
-            yield Static(id="next", markup=False)
+            # Drawn from the view at once when there is one (the saved view at start-up):
+            # filling the widgets after mounting would lay the page out twice.
+            for name in ("level", "target", "judgment", "streak", "next", "problems"):
+                yield self._part(name)
             with Horizontal(id="home-actions"):
-                yield Button("Start (n)", variant="primary", id="start")
-                yield Button("Practise on my own task (o)", id="own-task")
-            yield Static(id="problems", markup=False)
-            yield Static("Working on", classes="section", id="weaknesses-title")
-            yield Static(id="weaknesses", markup=False)
+                yield ActionLabel("Start (n)", "start", id="start", primary=True)
+                yield ActionLabel("Practise on my own task (o)", "app.own_task", id="own-task")
+            title = Static("Working on", classes="section", id="weaknesses-title")
+            title.display = view is not None and bool(view.weaknesses)
+            yield title
+            yield self._part("weaknesses")
             yield Static("Progress", classes="section")
-            yield ProgressChart(id="progress")
+            chart = ProgressChart(id="progress")
+            if view is not None:
+                chart.set_points(view.points)
+            yield chart
             yield Static("Recent attempts", classes="section")
-            table: DataTable[str] = DataTable(cursor_type="none", id="recent")
-            yield table
+            # Read-only rows: a rich table in a Static draws far faster than a DataTable.
+            yield self._part("recent")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.add_columns("Exercise", "Kind", "Output", "Judgment")
-        if self.view is not None:
-            self.show(self.view)
-        # The view itself is built on ScreenResume, which follows the first mount too:
-        # building it twice would draw the next exercise twice from the seeded rng.
+    def _part(self, name: str) -> Static:
+        view = self.view
+        if view is None:
+            shown: RenderableType = "Reading your practice record…" if name == "level" else ""
+        else:
+            shown = PARTS[name](view)
+        part = Static(shown, id=name, markup=False)
+        if name in SHOWN_IF_ANY:
+            part.display = view is not None and bool(getattr(view, name))
+        return part
+
+    # The view itself is built on ScreenResume, which follows the first mount too:
+    # building it twice would draw the next exercise twice from the seeded rng.
 
     def on_screen_resume(self) -> None:
         if self.session is not None:
@@ -110,7 +200,7 @@ class HomeScreen(Screen[None]):
         assert self.session is not None
         view = self.session.home_view()
         if view.next_up is not None and skip_key(view.next_up.exercise_id) in self.skipped:
-            view = view.model_copy(update={"next_up": self._another()})
+            view = view._replace(next_up=self._another())
         self.app.call_from_thread(self._built, view)
 
     def _another(self) -> NextUp | None:
@@ -143,63 +233,13 @@ class HomeScreen(Screen[None]):
 
     def show(self, view: HomeView) -> None:
         self.view = view
-        level = Text(f"Level {view.level}", style="bold")
-        if view.level_name:
-            level.append(f" · {plain(view.level_name)}", style="bold")
-        if view.level_summary:
-            level.append(f"\n{plain(view.level_summary)}")
-        if view.placing:
-            level.append("\nNot placed yet: press p for the placement, or just start.")
-        self.query_one("#level", Static).update(level)
-        self.query_one("#target", Static).update(safe_text(view.target))
-        judgment = safe_text(view.judgment)
-        if view.judgment_detail:
-            judgment.append(f"\n  {view.judgment_detail}", style="dim")
-        self.query_one("#judgment", Static).update(judgment)
-        days = view.streak
-        self.query_one("#streak", Static).update(
-            f"Streak: {days} day{'s' if days != 1 else ''} in a row"
-        )
-        up = view.next_up
-        if up is None:
-            shown = "Next: no exercise available at your level."
-        else:
-            shown = f"Next: {plain(up.title)} ({up.kind}, level {up.level})"
-        self.query_one("#next", Static).update(Text(shown))  # text, never markup
-        problems = self.query_one("#problems", Static)
-        if view.problems:
-            text = Text(f"{len(view.problems)} content problem(s) (run `coach check`):")
-            for problem in view.problems[:3]:
-                text.append(f"\n{plain(problem)}")
-            problems.update(text)
-        problems.display = bool(view.problems)
-        self.show_weaknesses(view)
+        for name, build in PARTS.items():
+            part = self.query_one(f"#{name}", Static)
+            part.update(build(view))
+            if name in SHOWN_IF_ANY:
+                part.display = bool(getattr(view, name))
+        self.query_one("#weaknesses-title", Static).display = bool(view.weaknesses)
         self.query_one("#progress", ProgressChart).set_points(view.points)
-        table = self.query_one("#recent", DataTable)
-        table.clear()
-        for row in view.recent:
-            table.add_row(plain(row.exercise_id), row.kind, row.output, row.judged)
-        if not table.row_count:
-            table.add_row("(none yet)", "", "", "")
-
-    def show_weaknesses(self, view: HomeView) -> None:
-        """The learner's recurring weaknesses, or nothing (title included) when there are none."""
-        weaknesses = view.weaknesses[:WEAKNESSES]
-        text = Text()
-        for label, detail in weaknesses:
-            if text:
-                text.append("\n")
-            text.append(f"• {plain(label)}", style="bold")
-            text.append(f": {plain(detail)}")
-        self.query_one("#weaknesses", Static).update(text)
-        for name in ("#weaknesses-title", "#weaknesses"):
-            self.query_one(name, Static).display = bool(weaknesses)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_start()
-        elif event.button.id == "own-task":
-            self.app.post_message(OpenScreen("own_task"))
 
     def action_start(self) -> None:
         if self.session is None or self.view is None:

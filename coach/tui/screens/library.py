@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from coach.content.families import parse_family_id
 from coach.content.families.ids import family_item_id, parse_instance_id
@@ -26,6 +26,7 @@ from coach.runtime.instances import draw_instance
 from coach.runtime.session import PLAYABLE
 from coach.store.records import AttemptRecord
 from coach.tui.messages import Practise
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.safe import plain
 
 Status = Literal["new", "passed", "failed"]

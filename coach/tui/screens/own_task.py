@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from coach import llm
 from coach.authoring import AuthoringError, Saved, TaskForm, grade_candidate, save
 from coach.authoring.form import MATERIAL_NAME
 from coach.tui.messages import Practise
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.safe import safe_text
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from coach import llm
 from coach.content.models import FitExercise, Kind
@@ -38,6 +38,7 @@ from coach.runtime.placement_bank import placement_bank, placement_kinds
 from coach.runtime.present import Shown
 from coach.runtime.recording import RecordedAttempt, replay_of
 from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.safe import safe_text
 from graders.judgment import Judgment
 

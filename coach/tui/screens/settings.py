@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from coach import keys
 from coach.config import Config, ConfigError, config_path, display_path, save_config
 from coach.llm.choices import configured_models
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.model_connect import ModelConnect, use_model
 
 SOURCES = {"environment": "environment variable", "keyring": "keyring", "missing": "not set"}

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from coach.sprints.board import tally
 from coach.sprints.live import attach, detach
@@ -23,6 +23,7 @@ from coach.store.records import SprintRecord
 from coach.tui import app as app_module
 from coach.tui.app import CoachApp
 from coach.tui.messages import Practise
+from coach.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from coach.runtime.session import Session

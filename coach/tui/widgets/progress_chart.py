@@ -59,13 +59,23 @@ def render_chart(points: Sequence[Point], width: int, levels: int = 6) -> Text:
     text.append(" level")
     for row in range(levels, 0, -1):
         text.append(f"\nL{row} │ ", style="dim")
+        # One span per run of a style, not per cell: hundreds of spans make every
+        # repaint of Home slow.
+        run: list[str] = []
+        run_style = ABILITY_STYLE
         for point in shown:
             ability = min(max(point.ability, 0.5), levels + 0.5)
             cell = bar_cell(ability, row)
-            if point.level == row:
-                text.append((cell if cell != " " else "━") * step, style=LEVEL_STYLE)
-            else:
-                text.append(cell * step, style=ABILITY_STYLE)
+            style = LEVEL_STYLE if point.level == row else ABILITY_STYLE
+            if style == LEVEL_STYLE and cell == " ":
+                cell = "━"
+            if style != run_style and run:
+                text.append("".join(run), style=run_style)
+                run = []
+            run_style = style
+            run.append(cell * step)
+        if run:
+            text.append("".join(run), style=run_style)
     return text
 
 
@@ -80,10 +90,16 @@ class ProgressChart(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.points: list[Point] = []
+        self._drawn: tuple[int, Text] | None = None
 
     def set_points(self, points: Sequence[Point]) -> None:
         self.points = list(points)
+        self._drawn = None
         self.refresh(layout=True)
 
     def render(self) -> Text:
-        return render_chart(self.points, self.size.width or 76)
+        width = self.size.width or 76
+        # Layout asks for the same chart several times (height, then paint).
+        if self._drawn is None or self._drawn[0] != width:
+            self._drawn = (width, render_chart(self.points, width))
+        return self._drawn[1]
