@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -96,17 +95,23 @@ def weaknesses_text(view: HomeView) -> Text:
     return text
 
 
-def recent_table(rows: Sequence[RecentRow]) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold", show_edge=False)
-    for column in ("Exercise", "Kind", "Output", "Judgment"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis")
-    for row in rows:
-        table.add_row(
-            *(Text(plain(cell)) for cell in (row.exercise_id, row.kind, row.output, row.judged))
-        )
-    if not rows:
-        table.add_row(Text("(none yet)"), "", "", "")
-    return table
+RECENT_COLUMNS = ("Exercise", "Kind", "Output", "Judgment")
+
+
+def recent_table(rows: Sequence[RecentRow]) -> Text:
+    """The recent attempts as aligned columns of plain text (cheaper to lay out than a table)."""
+    cells = [[plain(r.exercise_id), r.kind, r.output, r.judged] for r in rows]
+    cells = cells or [["(none yet)", "", "", ""]]
+    widths = [max(len(line[i]) for line in [list(RECENT_COLUMNS), *cells]) for i in range(4)]
+
+    def aligned(line: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(aligned(RECENT_COLUMNS).rstrip(), "bold")
+    for line in cells:
+        text.append("\n" + aligned(line).rstrip())
+    return text
 
 
 # What each part of Home shows, by widget id.
