@@ -14,7 +14,6 @@ import asyncio
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,13 +75,10 @@ async def shoot(out: Path) -> list[Path]:
         await settle(pilot)
         review = session.exercise(REVIEW_EXERCISE)
         for verdict in ("wrong", "ok", "wrong", "wrong", "ok"):
-            outcome = session.conclude(
-                review,
-                started_at=datetime.now(UTC),
-                shown=session.present(review, None),
-                judgment=Judgment(verdict=verdict, confidence=0.8),  # type: ignore[arg-type]
-            )
-            session.record(outcome)
+            attempt = session.start(review)  # one attempt, as the app records it
+            attempt.present()
+            attempt.grade(Judgment(verdict=verdict, confidence=0.8))  # type: ignore[arg-type]
+            attempt.record()
         app.screen.refresh_view()  # type: ignore[attr-defined]
         await settle(pilot)
         save("home")
