@@ -96,7 +96,7 @@ def _auth_failed(spec: ModelSpec, api_key: str | None, detail: str, *, denied: b
     elif denied:
         message = f"{who} says this API key may not use {spec.model}."
     else:
-        source = f" (from {variable} or the keyring)" if variable else ""
+        source = _key_source(spec, api_key, variable)
         message = f"{who} refused the API key{source} for {spec.model}."
     return AuthFailed(
         message,
@@ -107,6 +107,15 @@ def _auth_failed(spec: ModelSpec, api_key: str | None, detail: str, *, denied: b
         model=spec.model,
         detail=detail,
     )
+
+
+def _key_source(spec: ModelSpec, api_key: str | None, variable: str | None) -> str:
+    """Where the refused key came from, said only when known (a typed key says nothing)."""
+    if spec.api_base and keys.get_server_key(spec.api_base) == api_key:
+        return " saved for this server"
+    if variable and spec.provider and keys.get_key(spec.provider) == api_key:
+        return f" (from {variable} or the keyring)"
+    return ""
 
 
 def _where(spec: ModelSpec, *, start: bool = False) -> str:

@@ -208,6 +208,19 @@ async def test_refused_key_names_the_variable_and_is_not_retried(
     assert len(fake.chat_requests) == 1
 
 
+async def test_a_refused_typed_key_does_not_blame_the_variable(
+    fake: FakeOpenAI, spec_for: SpecFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The key typed in first run or Settings is checked before it is kept anywhere.
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-the-env-key-0123456789")
+    with pytest.raises(AuthFailed) as caught:
+        await llm.stream(
+            spec_for("fake-401"), "hi", api_key="sk-typed-0123456789", retry=FAST
+        ).collect()
+    assert "refused the API key" in caught.value.message
+    assert "OPENAI_API_KEY" not in caught.value.message
+
+
 # --- retries ------------------------------------------------------------------
 
 
