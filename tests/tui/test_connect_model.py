@@ -108,6 +108,23 @@ async def test_first_run_lists_the_servers_models_and_practises_on_the_one_picke
     assert session.history()[0].model in (GOOD, f"openai/{GOOD}")
 
 
+async def test_check_all_marks_every_listed_model_and_saves_nothing(server: FakeOpenAI) -> None:
+    session = session_for(None, named=False)
+    app = app_for(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#check-all")
+        await settle(app, pilot)
+        marks = listed(app)
+        assert marks[0].startswith(f"✓ {GOOD}")
+        assert marks[1].startswith("✗ fake-401")
+        assert "Checked 2 models: 1 answered" in result_line(app)
+        calls = [r.body for r in server.chat_requests]
+        assert [c["model"] for c in calls] == [GOOD, "fake-401"]
+        assert all(c["max_tokens"] == 1 for c in calls)
+        assert session.config.models == [] and not config_path().exists()
+
+
 async def test_a_listed_model_that_fails_its_test_call_is_marked_and_not_saved(
     server: FakeOpenAI,
 ) -> None:

@@ -66,8 +66,11 @@ class ModelConnect(Vertical):
     ModelConnect #servers-status {
         width: 1fr;
     }
-    ModelConnect #look-again {
+    ModelConnect #look-again, ModelConnect #check-all {
         margin: 1 0 0 1;
+    }
+    ModelConnect #check-all {
+        display: none;
     }
     ModelConnect #found-models {
         height: auto;
@@ -100,10 +103,12 @@ class ModelConnect(Vertical):
         self.servers: list[FoundServer] = []
         self.listed: list[ModelSpec] = []  # one per option, in order
         self.marks: dict[int, Readiness] = {}  # the listed models already tried
+        self.checking: int | None = None  # the listed model being checked now
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="servers-row"):
             yield Static(LOOKING, id="servers-status", markup=False)
+            yield Button("Check all", id="check-all", compact=True, disabled=True)
             yield Button("Look again", id="look-again", compact=True, disabled=True)
         yield OptionList(id="found-models", compact=True)
         yield Static("Or type a model (hosted, or a server elsewhere):", id="custom-label")
@@ -152,6 +157,9 @@ class ModelConnect(Vertical):
         found = self.query_one("#found-models", OptionList)
         status = self.query_one("#servers-status", Static)
         self.query_one("#look-again", Button).disabled = False
+        check_all = self.query_one("#check-all", Button)
+        check_all.disabled = not self.listed
+        check_all.display = bool(self.listed)  # nothing to check: not offered
         if not self.listed:
             found.display = False
             what = "No model server found" if not servers else "The servers found list no models"
@@ -176,7 +184,9 @@ class ModelConnect(Vertical):
         server = next(s for s in self.servers if s.api_base == spec.api_base)
         tried = self.marks.get(index)
         line = Text()
-        if tried is None:
+        if index == self.checking:
+            line.append("… ", style="bold")
+        elif tried is None:
             line.append("  ")
         elif tried.ready:
             line.append("✓ ", style="bold green")
@@ -190,6 +200,41 @@ class ModelConnect(Vertical):
             short = detail if len(detail) <= DETAIL_WIDTH else detail[: DETAIL_WIDTH - 1] + "…"
             line.append(f"\n  {short}", style="red")
         return line
+
+    # --- readiness of every listed model ------------------------------------
+
+    @on(Button.Pressed, "#check-all")
+    def _check_all_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.check_all()
+
+    @work(exclusive=True, group="model-check")
+    async def check_all(self) -> None:
+        """A readiness mark for every listed model: one test call each, in turn; nothing
+        is saved. On request only: on Ollama each call loads its model."""
+        listed = self.listed
+        found = self.query_one("#found-models", OptionList)
+        button = self.query_one("#check-all", Button)
+        button.disabled = True
+        try:
+            for index, spec in enumerate(listed):
+                if self.listed is not listed or not self.is_attached:
+                    return  # looked again, or left: these marks no longer apply
+                self.checking = index
+                found.replace_option_prompt_at_index(index, self._prompt(index))
+                self.marks[index] = await one_token_call(spec)
+                self.checking = None
+                found.replace_option_prompt_at_index(index, self._prompt(index))
+        finally:
+            self.checking = None
+            button.disabled = not self.listed
+        ready = sum(1 for index in range(len(listed)) if self.marks[index].ready)
+        self._say(
+            Text(
+                f"Checked {len(listed)} model{'s' if len(listed) != 1 else ''}: {ready} "
+                f"answered. Pick one marked ✓ to practise with it."
+            )
+        )
 
     # --- trying a model -----------------------------------------------------
 
