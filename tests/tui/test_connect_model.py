@@ -51,6 +51,13 @@ async def pick(app: Any, pilot: Any, index: int) -> None:
     await settle(app, pilot)  # the Connected message, then the readiness of the new choice
 
 
+async def submit_typed(app: Any, pilot: Any) -> None:
+    """Enter in the key field: Test and use from the keyboard (the answer above may have
+    scrolled the form since the last click)."""
+    app.screen.query_one("#custom-key", Input).focus()
+    await pilot.press("enter")
+
+
 def result_line(app: Any) -> str:
     return text_of(app.screen.query_one("#connect-result"))
 
@@ -200,14 +207,14 @@ async def test_a_typed_model_with_a_key_is_checked_and_the_key_goes_to_the_keyri
 
         # An address nobody answers at: said plainly, nothing kept, what was typed stays.
         model.value, base.value, key.value = "openai/big", f"http://127.0.0.1:{closed_port}/v1", KEY
-        await pilot.click("#custom-try")
+        await submit_typed(app, pilot)
         await settle(app, pilot)
         assert "Cannot reach" in result_line(app) and "(nothing saved)" in result_line(app)
         assert (model.value, key.value) == ("openai/big", KEY)
 
         # A key the server refuses: the same.
         model.value, base.value = "openai/fake-401", fake.base_url
-        await pilot.click("#custom-try")
+        await submit_typed(app, pilot)
         await settle(app, pilot)
         assert "refused the API key" in result_line(app)
         assert "Check the key typed" in result_line(app)
