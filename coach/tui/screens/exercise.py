@@ -20,7 +20,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     LoadingIndicator,
     Static,
@@ -32,6 +31,7 @@ from coach import llm
 from coach.engine.evidence import model_below_need
 from coach.runtime.evidence import known_need, known_tier
 from coach.tui.widgets.fit_steps import FIT_HELP, FitSteps, missing_text
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.output import OutputView
 from coach.tui.widgets.safe import materials_text, plain
 

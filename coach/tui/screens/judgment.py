@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     Collapsible,
-    Footer,
     Header,
     Input,
     Label,
@@ -25,6 +24,7 @@ from textual.widgets import (
 
 from coach import llm
 from coach.runtime.recording import RecordedAttempt
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.safe import materials_text, numbered
 from graders.judgment import Judgment
 

@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     LoadingIndicator,
     ProgressBar,
@@ -30,6 +29,7 @@ from coach import llm
 from coach.content.models import Kind
 from coach.runtime.kinds import LEARNER_INPUT
 from coach.tui.screens.exercise import DONE, JUDGE, ExerciseScreen
+from coach.tui.widgets.footer import Footer
 from coach.tui.widgets.safe import materials_text, plain
 
 if TYPE_CHECKING:
