@@ -307,11 +307,10 @@ def test_memory_and_disk_are_capped(body: str, words: str) -> None:
     ids=["stdout flood", "stderr flood", "flood on every descriptor"],
 )
 def test_output_floods_are_cut(body: str) -> None:
-    start = time.monotonic()
     result = attack(body, timeout_s=10)
-    assert time.monotonic() - start < 5
     refused(result)
-    assert "stopped" in result.reason or "timed out" in result.reason
+    # Cut by the output cap (a flood), not left to run until its 10 s timeout.
+    assert "was stopped" in result.reason and "timed out" not in result.reason
 
 
 @pytest.mark.parametrize(
@@ -325,12 +324,9 @@ def test_output_floods_are_cut(body: str) -> None:
     ids=["sleep", "busy loop", "catastrophic regex in C", "wait for ever"],
 )
 def test_time_is_capped(body: str) -> None:
-    start = time.monotonic()
     result = attack(body, timeout_s=1.0)
-    elapsed = time.monotonic() - start
     refused(result)
-    assert "timed out" in result.reason
-    assert elapsed < 3.5, elapsed
+    assert "timed out" in result.reason  # killed by the timeout (no wall clock asserted)
 
 
 def test_a_child_left_behind_is_killed_with_the_check() -> None:
